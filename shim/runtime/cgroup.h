@@ -1,0 +1,77 @@
+/*
+ * Container cgroups, for cgroup v1 (including hybrid hosts, where the v1
+ * controllers are mounted under /sys/fs/cgroup/<controller> and an empty
+ * cgroup2 tree under /sys/fs/cgroup/unified) and cgroup v2 (unified), chosen at
+ * run time from statfs() of the cgroup root. The driver behind struct
+ * rt_cgroup is an ops table (cgroup-v1.c, cgroup-v2.c); callers see only this.
+ *
+ * The root is a parameter so unit tests can point it at a fake directory.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum rt_cgroup_mode {
+        RT_CGROUP_V1,           /* legacy or hybrid: controllers in per-controller trees */
+        RT_CGROUP_V2,           /* unified */
+        _RT_CGROUP_MODE_MAX,
+        _RT_CGROUP_MODE_INVALID = -EINVAL,
+};
+
+/* Resource limits as linux.resources in the OCI spec gives them; "unset" keeps the kernel default. */
+struct rt_cgroup_resources {
+        int64_t memory_limit;           /* bytes; -1 unset */
+        int64_t memory_reservation;     /* bytes; -1 unset */
+        int64_t memory_swap;            /* memory+swap bytes (OCI semantics); -1 unlimited, 0 unset */
+        uint64_t cpu_shares;            /* v1 shares (2..262144); 0 unset; v2 maps to cpu.weight */
+        int64_t cpu_quota;              /* microseconds per period; <= 0 unset */
+        uint64_t cpu_period;            /* microseconds; 0 unset */
+        const char *cpuset_cpus;        /* NULL unset */
+        const char *cpuset_mems;        /* NULL unset */
+        int64_t pids_limit;             /* 0 unset, -1 unlimited */
+};
+
+#define RT_CGROUP_RESOURCES_INIT                                               \
+        { .memory_limit = -1, .memory_reservation = -1, .memory_swap = 0,     \
+          .cpu_shares = 0, .cpu_quota = -1, .cpu_period = 0,                 \
+          .cpuset_cpus = NULL, .cpuset_mems = NULL, .pids_limit = 0 }
+
+struct rt_cgroup;
+
+/* Detects the mode of the hierarchy mounted at root (normally "/sys/fs/cgroup"). */
+int rt_cgroup_detect(const char *root, enum rt_cgroup_mode *ret, struct ctrd_error *err);
+
+/*
+ * Creates the cgroup at path (linux.cgroupsPath: "/parent/name", relative to
+ * the hierarchy root) in every hierarchy the mode uses, and applies res. On
+ * failure nothing created is left behind.
+ */
+int rt_cgroup_create(const char *root, const char *path, const struct rt_cgroup_resources *res,
+                     struct rt_cgroup **ret, struct ctrd_error *err);
+
+/* Moves pid into the cgroup (every hierarchy). */
+int rt_cgroup_enter(struct rt_cgroup *cg, pid_t pid, struct ctrd_error *err);
+
+/* An fd that becomes readable when the kernel OOM-kills inside the cgroup
+ * (v1: eventfd on memory.oom_control; v2: inotify on memory.events). Owned by cg. */
+int rt_cgroup_oom_fd(struct rt_cgroup *cg, struct ctrd_error *err);
+
+/* Number of OOM kills so far (v1 memory.oom_control oom_kill; v2 memory.events oom_kill). */
+int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *err);
+
+/* Freezes or thaws every process in the cgroup (v1 freezer, v2 cgroup.freeze). */
+int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err);
+
+/* Kills whatever is left in the cgroup and removes its directories. */
+int rt_cgroup_destroy(struct rt_cgroup *cg, struct ctrd_error *err);
+
+/* Frees the handle (does not remove the cgroup). Accepts NULL. */
+void rt_cgroup_free(struct rt_cgroup *cg);
+
+/* Re-opens an existing container cgroup by path (used after a restart). */
+int rt_cgroup_open(const char *root, const char *path, struct rt_cgroup **ret,
+                   struct ctrd_error *err);
