@@ -1,0 +1,1 @@
+# The image and layer store (issue 4).

@@ -1,0 +1,1 @@
+# The shim's daemon mode: monitor, stdio, logs, control socket, exit file.
