@@ -1,0 +1,74 @@
+/*
+ * The schema's history. Each entry moves the database from version i to i+1
+ * (PRAGMA user_version). Entries are append-only: a released migration is
+ * never edited, a change is a new entry. All pending migrations run in one
+ * transaction, so a crash leaves the database at the old version or the new.
+ */
+#include "store-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "cleanup.h"
+#include "macro.h"
+
+static const char *const migrations[] = {
+        /* 1: engine-wide key/value settings (the engine ID). */
+        "CREATE TABLE meta ("
+        "  key   TEXT PRIMARY KEY NOT NULL,"
+        "  value TEXT NOT NULL"
+        ") STRICT;",
+};
+
+static int read_user_version(struct store *s, int *ret, struct ctrd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = store_prepare(s, "PRAGMA user_version", &st, err);
+        if (r < 0)
+                return r;
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+                return store_error(s, rc, err, "reading schema version");
+        *ret = sqlite3_column_int(st, 0);
+        return 0;
+}
+
+int store_migrate(struct store *s, struct ctrd_error *err) {
+        const int latest = (int) ARRAY_SIZE(migrations);
+        int version = 0;
+
+        int r = store_begin(s, err);
+        if (r < 0)
+                return r;
+        r = read_user_version(s, &version, err);
+        if (r < 0)
+                goto rollback;
+        if (version > latest) {
+                r = ctrd_error_set(err, EPROTO,
+                                   "schema version %d is newer than this ctrd knows (%d); "
+                                   "refusing to touch it", version, latest);
+                goto rollback;
+        }
+        for (int i = version; i < latest; i++) {
+                r = store_exec(s, migrations[i], err);
+                if (r < 0) {
+                        ctrd_error_wrap(err, "migration %d", i + 1);
+                        goto rollback;
+                }
+        }
+        if (version < latest) {
+                char sql[64];
+                snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", latest);
+                r = store_exec(s, sql, err);
+                if (r < 0)
+                        goto rollback;
+        }
+        r = store_commit(s, err);
+        if (r < 0)
+                goto rollback;
+        s->schema_version = latest;
+        return 0;
+
+rollback:
+        store_rollback(s);
+        return r;
+}
