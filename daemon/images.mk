@@ -1,1 +1,26 @@
-# The image and layer store (issue 4).
+# The image and layer store (issue 4): digests, references, layer extraction,
+# storage drivers and the image service. Pure parts are unit-tested below.
+daemon_libctrd_engine_a_SOURCES += \
+	daemon/digest.c daemon/digest.h \
+	daemon/image-ref.c daemon/image-ref.h \
+	daemon/layer-path.c daemon/layer-path.h \
+	daemon/layer-whiteout.c daemon/layer-whiteout.h
+
+IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS)
+IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
+	$(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-digest
+tests_unit_test_image_digest_SOURCES = tests/unit/test-image-digest.c
+tests_unit_test_image_digest_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_digest_LDADD = $(IMAGE_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-ref
+tests_unit_test_image_ref_SOURCES = tests/unit/test-image-ref.c
+tests_unit_test_image_ref_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_ref_LDADD = $(IMAGE_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-layerpath
+tests_unit_test_image_layerpath_SOURCES = tests/unit/test-image-layerpath.c
+tests_unit_test_image_layerpath_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_layerpath_LDADD = $(IMAGE_TEST_LIBS)
