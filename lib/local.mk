@@ -4,7 +4,8 @@ lib_libctrd_a_SOURCES = \
 	lib/error.c lib/error.h \
 	lib/log.c lib/log.h \
 	lib/fs-util.c lib/fs-util.h \
-	lib/string-util.c lib/string-util.h
+	lib/string-util.c lib/string-util.h \
+	lib/timefmt.c lib/timefmt.h
 
 UNIT_TESTS += tests/unit/test-lib
 tests_unit_test_lib_SOURCES = tests/unit/test-lib.c

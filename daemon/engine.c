@@ -1,0 +1,99 @@
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fs-util.h"
+#include "store/store.h"
+
+/* The roots hold other users' container files: traversable, not listable. */
+#define ENGINE_ROOT_MODE 0711
+
+static int lock_data_root(struct ctrd_engine *e, struct ctrd_error *err) {
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/ctrd.lock", e->data_root) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        e->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (e->lock_fd < 0)
+                return ctrd_error_sys(err, errno, "opening lock file '%s'", path);
+        if (flock(e->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno == EWOULDBLOCK)
+                        return ctrd_error_set(err, EBUSY, "data root '%s' is in use by another ctrd",
+                                              e->data_root);
+                return ctrd_error_sys(err, errno, "locking '%s'", path);
+        }
+        return 0;
+}
+
+int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_config *cfg,
+                struct ctrd_error *err) {
+        *e = (struct ctrd_engine) { .loop = loop, .lock_fd = -EBADF };
+        clock_gettime(CLOCK_REALTIME, &e->started);
+
+        int r = ctrd_mkdir_p(cfg->data_root, ENGINE_ROOT_MODE, err);
+        if (r < 0)
+                return ctrd_error_wrap(err, "data root");
+        r = ctrd_mkdir_p(cfg->run_root, ENGINE_ROOT_MODE, err);
+        if (r < 0)
+                return ctrd_error_wrap(err, "run root");
+
+        e->storage_driver = strdup(cfg->storage_driver ? cfg->storage_driver : "overlay");
+        e->shim_path = strdup(cfg->shim_path ? cfg->shim_path : CTRD_LIBEXECDIR "/ctrd-shim");
+        if (!e->storage_driver || !e->shim_path) {
+                r = ctrd_error_set(err, ENOMEM, "out of memory");
+                goto fail;
+        }
+        e->data_root = realpath(cfg->data_root, NULL);
+        e->run_root = realpath(cfg->run_root, NULL);
+        if (!e->data_root || !e->run_root) {
+                r = ctrd_error_sys(err, errno, "resolving data root '%s' and run root '%s'",
+                                   cfg->data_root, cfg->run_root);
+                goto fail;
+        }
+
+        r = lock_data_root(e, err);
+        if (r < 0)
+                goto fail;
+
+        _cleanup_free_ char *db = NULL;
+        if (asprintf(&db, "%s/ctrd.db", e->data_root) < 0) {
+                r = ctrd_error_set(err, ENOMEM, "out of memory");
+                goto fail;
+        }
+        r = store_open(db, &e->store, err);
+        if (r < 0)
+                goto fail;
+        r = store_engine_id(e->store, &e->engine_id, err);
+        if (r < 0)
+                goto fail;
+        return 0;
+
+fail:
+        engine_done(e);
+        return r;
+}
+
+void engine_done(struct ctrd_engine *e) {
+        store_close(e->store);
+        free(e->engine_id);
+        free(e->storage_driver);
+        free(e->shim_path);
+        safe_close(e->lock_fd);
+        free(e->data_root);
+        free(e->run_root);
+        *e = (struct ctrd_engine) { .lock_fd = -EBADF };
+}
+
+int engine_counts(struct ctrd_engine *e, struct engine_counts *ret, struct ctrd_error *err) {
+        /* Containers and images have no records yet: their tables arrive with
+         * the lifecycle and image issues, which extend this. */
+        *ret = (struct engine_counts) { 0 };
+        return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * The engine context: everything a request handler may reach. One per ctrd,
+ * used from the loop thread only. The engine knows nothing of HTTP; api/
+ * calls into it and renders what it returns.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <time.h>
+#include <uv.h>
+
+#include "error.h"
+
+struct store;
+
+struct engine_config {
+        const char *data_root;          /* DATA: ctrd.db, layers, containers */
+        const char *run_root;           /* RUN: per-container run dirs, sockets */
+        const char *storage_driver;     /* "overlay" or "copy" */
+        const char *shim_path;          /* the ctrd-shim binary */
+};
+
+struct ctrd_engine {
+        uv_loop_t *loop;
+        struct store *store;
+        char *data_root;
+        char *run_root;
+        char *engine_id;                /* stable across restarts (store meta) */
+        char *storage_driver;
+        char *shim_path;
+        int lock_fd;                    /* flock on DATA/ctrd.lock: one daemon per data root */
+        struct timespec started;
+};
+
+/* Creates the data/run roots (0711), locks the data root and opens the store. */
+int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_config *cfg,
+                struct ctrd_error *err);
+
+/* Closes the store and frees what engine_init allocated. */
+void engine_done(struct ctrd_engine *e);
+
+/* Counts reported by GET /info. */
+struct engine_counts {
+        int64_t containers, running, paused, stopped, images;
+};
+int engine_counts(struct ctrd_engine *e, struct engine_counts *ret, struct ctrd_error *err);
