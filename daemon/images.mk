@@ -4,7 +4,9 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/digest.c daemon/digest.h \
 	daemon/image-ref.c daemon/image-ref.h \
 	daemon/layer-path.c daemon/layer-path.h \
-	daemon/layer-whiteout.c daemon/layer-whiteout.h
+	daemon/layer-whiteout.c daemon/layer-whiteout.h \
+	daemon/layer-unpack.c daemon/layer-unpack.h \
+	daemon/layer-extract.c daemon/layer-extract.h
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS)
 IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
@@ -24,3 +26,8 @@ UNIT_TESTS += tests/unit/test-image-layerpath
 tests_unit_test_image_layerpath_SOURCES = tests/unit/test-image-layerpath.c
 tests_unit_test_image_layerpath_CFLAGS = $(IMAGE_TEST_CFLAGS)
 tests_unit_test_image_layerpath_LDADD = $(IMAGE_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-extract
+tests_unit_test_image_extract_SOURCES = tests/unit/test-image-extract.c
+tests_unit_test_image_extract_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_extract_LDADD = $(IMAGE_TEST_LIBS)

@@ -1,0 +1,370 @@
+/*
+ * Unit tests for daemon/layer-extract.c: archives are built here with
+ * libarchive's writer, unpacked into a temp dir, and the result (and the
+ * untouched world outside it) is checked.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "daemon/digest.h"
+#include "daemon/layer-extract.h"
+#include "daemon/layer-whiteout.h"
+
+enum kind { F, D, L, H, N, X };       /* file, dir, symlink, hardlink, node, file+xattr */
+
+struct ent {
+        enum kind kind;
+        const char *path;
+        const char *arg;        /* file data, link target, xattr name */
+        unsigned mode;
+        unsigned major, minor;
+};
+
+struct fixture {
+        char top[64];           /* mkdtemp: holds root/, outside/ and the archives */
+        char root[96];
+        char outside[96];
+        int rootfd;
+};
+
+static int setup(void **state) {
+        struct fixture *f = calloc(1, sizeof(*f));
+        strcpy(f->top, "/tmp/test-image-extract-XXXXXX");
+        assert_non_null(mkdtemp(f->top));
+        snprintf(f->root, sizeof(f->root), "%s/root", f->top);
+        snprintf(f->outside, sizeof(f->outside), "%s/outside", f->top);
+        assert_int_equal(mkdir(f->root, 0755), 0);
+        assert_int_equal(mkdir(f->outside, 0755), 0);
+        char victim[128];
+        snprintf(victim, sizeof(victim), "%s/victim", f->outside);
+        FILE *v = fopen(victim, "w");
+        fputs("precious", v);
+        fclose(v);
+        f->rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        struct fixture *f = *state;
+        char cmd[160];
+        close(f->rootfd);
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->top);
+        assert_int_equal(system(cmd), 0);
+        free(f);
+        return 0;
+}
+
+/* Writes entries as a pax tar with the given filter into a file; returns a readable fd. */
+static int build(struct fixture *f, const struct ent *ents, size_t n, int filter, char *path_out) {
+        char path[128];
+        snprintf(path, sizeof(path), "%s/layer-%d.tar", f->top, filter);
+        struct archive *a = archive_write_new();
+        archive_write_set_format_pax_restricted(a);
+        if (filter == ARCHIVE_FILTER_GZIP)
+                archive_write_add_filter_gzip(a);
+        else if (filter == ARCHIVE_FILTER_ZSTD)
+                archive_write_add_filter_zstd(a);
+        assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+        for (size_t i = 0; i < n; i++) {
+                struct archive_entry *e = archive_entry_new();
+                archive_entry_set_pathname(e, ents[i].path);
+                archive_entry_set_uid(e, getuid());
+                archive_entry_set_gid(e, getgid());
+                archive_entry_set_mtime(e, 1000000000 + (time_t) i, 0);
+                archive_entry_set_perm(e, ents[i].mode ? ents[i].mode : 0644);
+                size_t len = 0;
+                switch (ents[i].kind) {
+                case F:
+                case X:
+                        len = ents[i].kind == F && ents[i].arg ? strlen(ents[i].arg) : 0;
+                        archive_entry_set_filetype(e, AE_IFREG);
+                        archive_entry_set_size(e, (la_int64_t) len);
+                        if (ents[i].kind == X)
+                                archive_entry_xattr_add_entry(e, ents[i].arg, "v", 1);
+                        break;
+                case D:
+                        archive_entry_set_filetype(e, AE_IFDIR);
+                        break;
+                case L:
+                        archive_entry_set_filetype(e, AE_IFLNK);
+                        archive_entry_set_symlink(e, ents[i].arg);
+                        break;
+                case H:
+                        archive_entry_set_filetype(e, AE_IFREG);
+                        archive_entry_set_hardlink(e, ents[i].arg);
+                        break;
+                case N:
+                        archive_entry_set_filetype(e, ents[i].mode & 0100000 ? AE_IFBLK : AE_IFCHR);
+                        archive_entry_set_perm(e, 0600);
+                        archive_entry_set_rdevmajor(e, ents[i].major);
+                        archive_entry_set_rdevminor(e, ents[i].minor);
+                        break;
+                }
+                assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+                if (ents[i].kind == F && len > 0)
+                        assert_int_equal(archive_write_data(a, ents[i].arg, len), (la_ssize_t) len);
+                archive_entry_free(e);
+        }
+        assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+        archive_write_free(a);
+        if (path_out)
+                strcpy(path_out, path);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        return fd;
+}
+
+static int extract(struct fixture *f, const struct ent *ents, size_t n, int filter,
+                   struct layer_extract_result *res, struct ctrd_error *err) {
+        int fd = build(f, ents, n, filter, NULL);
+        struct layer_extract_opts o = { 0 };
+        int r = layer_extract(fd, f->rootfd, &o, res, err);
+        close(fd);
+        return r;
+}
+
+static char *slurp(const char *dir, const char *name) {
+        static char buf[256];
+        char p[256];
+        snprintf(p, sizeof(p), "%s/%s", dir, name);
+        FILE *fp = fopen(p, "r");
+        if (!fp)
+                return NULL;
+        size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+        return buf;
+}
+
+static void test_regular_tree(void **state) {
+        struct fixture *f = *state;
+        static const struct ent ents[] = {
+                { D, "./", NULL, 0755, 0, 0 },
+                { D, "bin/", NULL, 0750, 0, 0 },
+                { F, "bin/busybox", "ELF", 04755, 0, 0 },
+                { L, "bin/sh", "busybox", 0, 0, 0 },
+                { L, "bin/abs", "/bin/busybox", 0, 0, 0 },
+                { H, "bin/ls", "bin/busybox", 0, 0, 0 },
+                { F, "deep/a/b/c", "no parent entries", 0600, 0, 0 },
+                { F, "/etc/hostname", "abs", 0, 0, 0 },
+                { X, "xattr-file", "user.ctrd", 0, 0, 0 },
+        };
+        struct layer_extract_result res;
+        struct ctrd_error err = { 0 };
+        if (extract(f, ents, sizeof(ents) / sizeof(*ents), ARCHIVE_FILTER_NONE, &res, &err) < 0)
+                fail_msg("%s", err.msg);
+        struct stat st, st2;
+        assert_int_equal(fstatat(f->rootfd, "bin", &st, 0), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
+        assert_int_equal(st.st_mtime, 1000000001);      /* dir times survive their children */
+        assert_int_equal(fstatat(f->rootfd, "bin/busybox", &st, 0), 0);
+        assert_int_equal(st.st_mode & 07777, 04755);
+        assert_int_equal(st.st_mtime, 1000000002);
+        assert_int_equal(fstatat(f->rootfd, "bin/ls", &st2, 0), 0);
+        assert_int_equal(st.st_ino, st2.st_ino);
+        assert_int_equal(st.st_nlink, 2);
+        char target[64] = { 0 };
+        assert_int_equal(readlinkat(f->rootfd, "bin/abs", target, sizeof(target) - 1), 12);
+        assert_string_equal(target, "/bin/busybox");
+        assert_string_equal(slurp(f->root, "deep/a/b/c"), "no parent entries");
+        assert_string_equal(slurp(f->root, "etc/hostname"), "abs");
+        char v[8] = { 0 };
+        char xp[160];
+        snprintf(xp, sizeof(xp), "%s/xattr-file", f->root);
+        assert_int_equal(getxattr(xp, "user.ctrd", v, sizeof(v)), 1);
+        assert_string_equal(v, "v");
+        assert_int_equal(res.size, 3 + 17 + 3);
+}
+
+/* The diffID is the sha256 of the uncompressed tar, whatever the compression. */
+static void test_digests_and_compression(void **state) {
+        struct fixture *f = *state;
+        static const struct ent ents[] = { { F, "hello", "hello world", 0, 0, 0 } };
+        const int filters[] = { ARCHIVE_FILTER_NONE, ARCHIVE_FILTER_GZIP, ARCHIVE_FILTER_ZSTD };
+        char plain_digest[DIGEST_STR_LEN + 1] = "";
+        for (size_t i = 0; i < 3; i++) {
+                char path[128];
+                int fd = build(f, ents, 1, filters[i], path);
+                struct layer_extract_result res;
+                struct ctrd_error err = { 0 };
+                char keep[160];
+                snprintf(keep, sizeof(keep), "%s/kept-%zu", f->top, i);
+                struct layer_extract_opts o = { .keep_tar_path = keep };
+                if (layer_extract(fd, f->rootfd, &o, &res, &err) < 0)
+                        fail_msg("%s", err.msg);
+                close(fd);
+                /* The blob digest is the file as read. */
+                char cmd[512], want[DIGEST_STR_LEN + 1];
+                snprintf(cmd, sizeof(cmd), "sha256sum < '%s'", path);
+                FILE *p = popen(cmd, "r");
+                strcpy(want, "sha256:");
+                assert_non_null(fgets(want + 7, DIGEST_HEX_LEN + 1, p));
+                pclose(p);
+                assert_string_equal(res.blob_digest, want);
+                if (i == 0) {
+                        strcpy(plain_digest, want);
+                        assert_string_equal(res.diff_id, res.blob_digest);
+                } else {
+                        assert_string_equal(res.diff_id, plain_digest);
+                        assert_string_not_equal(res.blob_digest, plain_digest);
+                }
+                /* The kept copy decompresses to exactly the bytes the diffID names. */
+                snprintf(cmd, sizeof(cmd), "(zstd -qdc '%s' 2>/dev/null || gzip -dc '%s') | sha256sum",
+                         keep, keep);
+                p = popen(cmd, "r");
+                assert_non_null(fgets(want + 7, DIGEST_HEX_LEN + 1, p));
+                pclose(p);
+                assert_string_equal(want, res.diff_id);
+                assert_string_equal(slurp(f->root, "hello"), "hello world");
+        }
+}
+
+static void test_whiteouts(void **state) {
+        struct fixture *f = *state;
+        static const struct ent ents[] = {
+                { D, "etc/", NULL, 0755, 0, 0 },
+                { F, "etc/.wh.passwd", "", 0, 0, 0 },
+                { D, "opt/", NULL, 0755, 0, 0 },
+                { F, "opt/.wh..wh..opq", "", 0, 0, 0 },
+                { F, ".wh..wh.plnk", "", 0, 0, 0 },
+        };
+        struct layer_extract_result res;
+        struct ctrd_error err = { 0 };
+        if (extract(f, ents, sizeof(ents) / sizeof(*ents), ARCHIVE_FILTER_NONE, &res, &err) < 0) {
+                if (geteuid() != 0 && err.code == EPERM)
+                        skip();         /* trusted.* xattrs need CAP_SYS_ADMIN */
+                fail_msg("%s", err.msg);
+        }
+        struct stat st;
+        assert_int_equal(fstatat(f->rootfd, "etc/passwd", &st, AT_SYMLINK_NOFOLLOW), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        assert_int_equal(st.st_rdev, makedev(0, 0));
+        assert_int_equal(fstatat(f->rootfd, "etc/.wh.passwd", &st, 0), -1);
+        char p[160], v[4] = { 0 };
+        snprintf(p, sizeof(p), "%s/opt", f->root);
+        assert_int_equal(getxattr(p, LAYER_OPAQUE_XATTR, v, sizeof(v)), 1);
+        assert_string_equal(v, "y");
+        assert_int_equal(fstatat(f->rootfd, "opt/.wh..wh..opq", &st, 0), -1);
+        assert_int_equal(fstatat(f->rootfd, ".wh..wh.plnk", &st, 0), -1);
+}
+
+/* Lists everything under dir (recursively) into a string, to compare before and after. */
+static void snapshot(const char *dir, char *out, size_t size) {
+        char cmd[200];
+        snprintf(cmd, sizeof(cmd), "cd '%s' && find . -path ./root -prune -o ! -name 'layer-*' "
+                 "-print | sort; cat outside/victim; stat -c '%%i %%h %%s %%Y' /etc/passwd /etc; ls /",
+                 dir);
+        FILE *p = popen(cmd, "r");
+        size_t n = fread(out, 1, size - 1, p);
+        out[n] = '\0';
+        pclose(p);
+}
+
+struct hostile {
+        const char *what;
+        struct ent ents[3];
+        size_t n;
+        const char *msg;        /* a part of the expected error */
+};
+
+static void test_hostile_table(void **state) {
+        struct fixture *f = *state;
+        static const struct hostile cases[] = {
+                { "dotdot", { { F, "../outside/victim", "pwned", 0, 0, 0 } }, 1,
+                  "points outside the layer" },
+                { "dotdot inside", { { F, "a/../../outside/new", "pwned", 0, 0, 0 } }, 1,
+                  "points outside the layer" },
+                { "symlink breakout", { { L, "up", "../outside", 0, 0, 0 } }, 1,
+                  "symlink to '../outside' points outside the layer" },
+                { "deep symlink breakout", { { L, "a/b", "../../../", 0, 0, 0 } }, 1,
+                  "points outside the layer" },
+                { "write through absolute symlink",
+                  { { L, "link", "/", 0, 0, 0 }, { F, "link/escaped", "x", 0, 0, 0 } }, 2, NULL },
+                { "write through dangling symlink",
+                  { { L, "d", "/nonexistent-dir-ctrd", 0, 0, 0 },
+                    { F, "d/escaped", "x", 0, 0, 0 } }, 2, "" },
+                { "hardlink breakout", { { H, "hl", "../outside/victim", 0, 0, 0 } }, 1,
+                  "hardlink to '../outside/victim' points outside the layer" },
+                { "hardlink to absolute host path", { { H, "hl", "/etc/passwd", 0, 0, 0 } }, 1,
+                  "hardlink target '/etc/passwd'" },
+                { "hardlink through symlink",
+                  { { L, "s", "/etc", 0, 0, 0 }, { H, "hl", "s/passwd", 0, 0, 0 } }, 2,
+                  "hardlink target" },
+                { "block device", { { N, "sda", NULL, 0100000, 8, 0 } }, 1,
+                  "device nodes are not allowed" },
+                { "char device", { { N, "mem", NULL, 0, 1, 1 } }, 1, "device nodes are not allowed" },
+                { "overlay xattr", { { X, "redir", "trusted.overlay.redirect", 0, 0, 0 } }, 1,
+                  "refusing xattr 'trusted.overlay.redirect'" },
+                { "replace file with symlink then write",
+                  { { F, "x", "1", 0, 0, 0 }, { L, "x", "/etc/passwd", 0, 0, 0 },
+                    { F, "x", "2", 0, 0, 0 } }, 3, NULL },
+                { "bad whiteout", { { F, ".wh..", "", 0, 0, 0 } }, 1, "invalid whiteout name" },
+        };
+        char before[4096], after[4096];
+        snapshot(f->top, before, sizeof(before));
+        for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+                struct layer_extract_result res;
+                struct ctrd_error err = { 0 };
+                int r = extract(f, cases[i].ents, cases[i].n, ARCHIVE_FILTER_NONE, &res, &err);
+                if (cases[i].msg && r >= 0)
+                        fail_msg("%s: extracted", cases[i].what);
+                if (!cases[i].msg && r < 0)
+                        fail_msg("%s: %s", cases[i].what, err.msg);
+                if (cases[i].msg && !strstr(err.msg, cases[i].msg))
+                        fail_msg("%s: unexpected error '%s'", cases[i].what, err.msg);
+                snapshot(f->top, after, sizeof(after));
+                if (strcmp(before, after) != 0)
+                        fail_msg("%s: the world outside the layer changed:\n%s\n---\n%s",
+                                 cases[i].what, before, after);
+                assert_string_equal(slurp(f->outside, "victim"), "precious");
+                assert_int_equal(access("/nonexistent-dir-ctrd", F_OK), -1);
+                snapshot(f->top, before, sizeof(before));
+        }
+        /* The one that wrote through "/" landed inside the root. */
+        assert_string_equal(slurp(f->root, "escaped"), "x");
+        assert_string_equal(slurp(f->root, "x"), "2");
+}
+
+static void test_garbage_is_refused(void **state) {
+        struct fixture *f = *state;
+        char path[128];
+        snprintf(path, sizeof(path), "%s/garbage", f->top);
+        FILE *g = fopen(path, "w");
+        for (int i = 0; i < 2000; i++)
+                fputc('A' + i % 26, g);
+        fclose(g);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct layer_extract_result res;
+        struct ctrd_error err = { 0 };
+        assert_true(layer_extract(fd, f->rootfd, NULL, &res, &err) < 0);
+        assert_non_null(strstr(err.msg, "reading the layer"));
+        close(fd);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_regular_tree, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_digests_and_compression, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hostile_table, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_garbage_is_refused, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
