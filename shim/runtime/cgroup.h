@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,8 +25,8 @@ enum rt_cgroup_mode {
 
 /* Resource limits as linux.resources in the OCI spec gives them; "unset" keeps the kernel default. */
 struct rt_cgroup_resources {
-        int64_t memory_limit;           /* bytes; -1 unset */
-        int64_t memory_reservation;     /* bytes; -1 unset */
+        int64_t memory_limit;           /* bytes; -1 (or 0, as runc reads it) unset */
+        int64_t memory_reservation;     /* bytes; -1 (or 0) unset */
         int64_t memory_swap;            /* memory+swap bytes (OCI semantics); -1 unlimited, 0 unset */
         uint64_t cpu_shares;            /* v1 shares (2..262144); 0 unset; v2 maps to cpu.weight */
         int64_t cpu_quota;              /* microseconds per period; <= 0 unset */
@@ -60,6 +61,11 @@ int rt_cgroup_enter(struct rt_cgroup *cg, pid_t pid, struct ctrd_error *err);
  * (v1: eventfd on memory.oom_control; v2: inotify on memory.events). Owned by cg. */
 int rt_cgroup_oom_fd(struct rt_cgroup *cg, struct ctrd_error *err);
 
+/* Consumes the pending notification on the oom fd so it can be polled again.
+ * On v2 the fd also wakes for other memory.events changes (high, max): compare
+ * rt_cgroup_oom_kills() before and after. */
+int rt_cgroup_oom_drain(struct rt_cgroup *cg);
+
 /* Number of OOM kills so far (v1 memory.oom_control oom_kill; v2 memory.events oom_kill). */
 int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *err);
 
@@ -68,6 +74,8 @@ int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err);
 
 /* Kills whatever is left in the cgroup and removes its directories. */
 int rt_cgroup_destroy(struct rt_cgroup *cg, struct ctrd_error *err);
+
+enum rt_cgroup_mode rt_cgroup_get_mode(const struct rt_cgroup *cg);
 
 /* Frees the handle (does not remove the cgroup). Accepts NULL. */
 void rt_cgroup_free(struct rt_cgroup *cg);

@@ -1,2 +1,14 @@
-# cgroup v1/v2 drivers (see cgroup.h).
-shim_runtime_libctrd_runtime_a_SOURCES += shim/runtime/cgroup.h
+# cgroup v1/v2 drivers (see cgroup.h and docs/cgroups.md).
+shim_runtime_libctrd_runtime_a_SOURCES += \
+	shim/runtime/cgroup.h shim/runtime/cgroup-internal.h \
+	shim/runtime/cgroup-core.c \
+	shim/runtime/cgroup-map.c \
+	shim/runtime/cgroup-util.c \
+	shim/runtime/cgroup-v1.c shim/runtime/cgroup-v1-mounts.c \
+	shim/runtime/cgroup-v2.c
+
+UNIT_TESTS += tests/unit/test-rt-cgroup
+tests_unit_test_rt_cgroup_SOURCES = tests/unit/test-rt-cgroup.c
+tests_unit_test_rt_cgroup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/shim/runtime
+tests_unit_test_rt_cgroup_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_test_rt_cgroup_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
