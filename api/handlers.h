@@ -7,3 +7,7 @@
 void api_handle_ping(struct api_request *req);
 void api_handle_version(struct api_request *req);
 void api_handle_info(struct api_request *req);
+
+/* handlers-ctrd.c */
+void api_handle_get_log_level(struct api_request *req);
+void api_handle_set_log_level(struct api_request *req);

@@ -9,7 +9,8 @@ api_libctrd_api_a_SOURCES = \
 	api/router.c api/router.h \
 	api/routes.c api/routes.h \
 	api/handlers.h \
-	api/handlers-system.c
+	api/handlers-system.c \
+	api/handlers-ctrd.c
 api_libctrd_api_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 
 UNIT_TESTS += tests/unit/test-router

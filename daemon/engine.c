@@ -34,6 +34,7 @@ static int lock_data_root(struct ctrd_engine *e, struct ctrd_error *err) {
 
 int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_config *cfg,
                 struct ctrd_error *err) {
+        _cleanup_free_ char *db = NULL;    /* before any goto: cleanup must see NULL */
         *e = (struct ctrd_engine) { .loop = loop, .lock_fd = -EBADF };
         clock_gettime(CLOCK_REALTIME, &e->started);
 
@@ -62,7 +63,6 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         if (r < 0)
                 goto fail;
 
-        _cleanup_free_ char *db = NULL;
         if (asprintf(&db, "%s/ctrd.db", e->data_root) < 0) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
                 goto fail;

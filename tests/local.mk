@@ -19,3 +19,8 @@ TESTS = tests/no-cmocka.sh $(INTEGRATION_TESTS)
 endif
 
 EXTRA_DIST += tests/no-cmocka.sh tests/integration/lib.sh $(INTEGRATION_TESTS)
+
+INTEGRATION_TESTS += \
+	tests/integration/daemon-api.sh \
+	tests/integration/daemon-lifecycle.sh \
+	tests/integration/systemd-units.sh

@@ -1,0 +1,103 @@
+# Sourced by integration tests: a private ctrd on temp paths, helpers to talk
+# to it, and cleanup that runs however the test ends.
+#
+#   . "$CTRD_SRCDIR/tests/integration/lib.sh"
+#   need_root
+#   start_ctrd [extra ctrd flags]     # sets SOCK, DATA, RUN; stopped at exit
+#   api GET /_ping                    # body on stdout; `st` prints the status
+#   ctl version                       # ctrctl -H unix://$SOCK
+#   on_exit 'command to run at exit'  # cleanups run last-registered first
+#
+# Each test gets its own directory $T (sockets, data and run roots inside it),
+# so tests can run side by side.
+set -eu
+
+: "${CTRD_BUILDDIR:?run through make check, or set CTRD_BUILDDIR}"
+: "${CTRD_SRCDIR:?run through make check, or set CTRD_SRCDIR}"
+CTRD="$CTRD_BUILDDIR/daemon/ctrd"
+CTRCTL="$CTRD_BUILDDIR/client/ctrctl"
+CTRD_SHIM="$CTRD_BUILDDIR/shim/ctrd-shim"
+TEST_NAME=$(basename "$0" .sh)
+
+_cleanups=""
+on_exit() { _cleanups="$1
+$_cleanups"; }
+_run_cleanups() {
+        rc=$?
+        set +e
+        printf '%s\n' "$_cleanups" | while IFS= read -r c; do
+                [ -n "$c" ] && eval "$c"
+        done
+        exit $rc
+}
+trap _run_cleanups EXIT
+trap 'exit 130' INT TERM
+
+skip() {
+        echo "SKIP: $TEST_NAME: $*"
+        [ "${CTRD_TEST_STRICT:-0}" = 1 ] && { echo "CTRD_TEST_STRICT=1: a skip is a failure" >&2; exit 1; }
+        exit 77
+}
+fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1"; }
+
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '$1'"; }
+assert_contains() {
+        case "$1" in *"$2"*) ;; *) fail "${3:-missing text}: '$2' not in '$1'" ;; esac
+}
+
+T=$(mktemp -d "/tmp/ctrd-test-$TEST_NAME.XXXXXX")
+on_exit 'rm -rf "$T"'
+SOCK="$T/ctrd.sock"
+DATA="$T/data"
+RUN="$T/run"
+
+# Waits up to $2 (default 5) seconds for the daemon to answer /_ping.
+wait_ready() {
+        i=0
+        while [ $i -lt $((${2:-5} * 20)) ]; do
+                if curl -sf --max-time 1 --unix-socket "$1" http://d/_ping >/dev/null 2>&1; then
+                        return 0
+                fi
+                kill -0 "$CTRD_PID" 2>/dev/null || fail "ctrd exited during start-up: $(cat "$T/ctrd.log")"
+                sleep 0.05
+                i=$((i + 1))
+        done
+        fail "ctrd did not answer on $1: $(cat "$T/ctrd.log")"
+}
+
+start_ctrd() {
+        "$CTRD" --socket "$SOCK" --data-root "$DATA" --run-root "$RUN" \
+                --shim-path "$CTRD_SHIM" "$@" 2>>"$T/ctrd.log" &
+        CTRD_PID=$!
+        on_exit 'stop_ctrd_quietly'
+        wait_ready "$SOCK"
+}
+
+# Sends SIGTERM and waits (at most 10 s); sets CTRD_RC to the exit status.
+stop_ctrd() {
+        kill -TERM "$CTRD_PID" 2>/dev/null || true
+        i=0
+        while kill -0 "$CTRD_PID" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+        if kill -0 "$CTRD_PID" 2>/dev/null; then
+                kill -KILL "$CTRD_PID" 2>/dev/null || true
+                fail "ctrd did not exit within 10 s of SIGTERM"
+        fi
+        CTRD_RC=0
+        wait "$CTRD_PID" || CTRD_RC=$?
+}
+stop_ctrd_quietly() { kill -0 "$CTRD_PID" 2>/dev/null && stop_ctrd; return 0; }
+
+# api METHOD PATH [curl args...]: body on stdout; `st` prints its HTTP status
+# (kept in a file, since api usually runs in a command substitution).
+api() {
+        m=$1 p=$2
+        shift 2
+        curl -s --max-time 30 -o "$T/body" -w '%{http_code}' -X "$m" \
+                --unix-socket "$SOCK" "$@" "http://d$p" > "$T/status" || echo 000 > "$T/status"
+        cat "$T/body"
+}
+st() { cat "$T/status"; }
+
+ctl() { "$CTRCTL" -H "unix://$SOCK" "$@"; }
