@@ -6,7 +6,11 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/layer-path.c daemon/layer-path.h \
 	daemon/layer-whiteout.c daemon/layer-whiteout.h \
 	daemon/layer-unpack.c daemon/layer-unpack.h \
-	daemon/layer-extract.c daemon/layer-extract.h
+	daemon/layer-extract.c daemon/layer-extract.h \
+	daemon/layer-fs.c daemon/layer-fs.h \
+	daemon/layer-store.c daemon/layer-store.h \
+	daemon/graphdriver.c daemon/graphdriver.h \
+	daemon/graphdriver-overlay.c daemon/graphdriver-copy.c
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS)
 IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
@@ -31,3 +35,8 @@ UNIT_TESTS += tests/unit/test-image-extract
 tests_unit_test_image_extract_SOURCES = tests/unit/test-image-extract.c
 tests_unit_test_image_extract_CFLAGS = $(IMAGE_TEST_CFLAGS)
 tests_unit_test_image_extract_LDADD = $(IMAGE_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-graphdriver
+tests_unit_test_image_graphdriver_SOURCES = tests/unit/test-image-graphdriver.c
+tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS)

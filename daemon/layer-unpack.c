@@ -1,6 +1,5 @@
 #include "layer-unpack.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -18,6 +17,7 @@
 
 #include "cleanup.h"
 #include "fs-util.h"
+#include "daemon/layer-fs.h"
 #include "daemon/layer-path.h"
 #include "daemon/layer-whiteout.h"
 
@@ -95,29 +95,6 @@ int layer_unpack_open_parent(int rootfd, const char *path, bool create, int *ret
                 return ctrd_error_sys(err, errno, "opening the layer root");
         *ret_fd = TAKE_FD(cur);
         return 0;
-}
-
-/* Removes whatever the archive replaces: a file, a link, or a whole directory tree. */
-static int remove_at(int dirfd, const char *name) {
-        if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-                return 0;
-        if (errno != EISDIR)
-                return -errno;
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        DIR *d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        int sub = TAKE_FD(fd);
-        int r = 0;
-        for (struct dirent *de; r == 0 && (de = readdir(d)); )
-                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-                        r = remove_at(sub, de->d_name);
-        closedir(d);
-        if (r == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
-                r = -errno;
-        return r;
 }
 
 static int set_xattrs(int parent, const char *base, int fd, struct archive_entry *e,
@@ -214,7 +191,7 @@ static int make_dir(struct layer_unpack *u, int parent, const char *path, const 
                     struct archive_entry *e, struct ctrd_error *err) {
         struct stat st;
         if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
-                int r = remove_at(parent, base);
+                int r = layer_fs_remove_at(parent, base);
                 if (r < 0)
                         return ctrd_error_sys(err, -r, "replacing with a directory");
         }
@@ -282,7 +259,7 @@ static int make_node(struct layer_unpack *u, int parent, const char *base, struc
 }
 
 static int make_whiteout(int parent, const char *target, struct ctrd_error *err) {
-        int r = remove_at(parent, target);
+        int r = layer_fs_remove_at(parent, target);
         if (r < 0)
                 return ctrd_error_sys(err, -r, "removing '%s' for its whiteout", target);
         if (mknodat(parent, target, S_IFCHR | 0000, makedev(0, 0)) < 0)
@@ -324,7 +301,7 @@ static int dispatch(struct layer_unpack *u, struct archive *a, struct archive_en
         const char *link = archive_entry_hardlink(e);
         mode_t type = archive_entry_filetype(e);
         if (type != AE_IFDIR) {
-                r = remove_at(parent, base);
+                r = layer_fs_remove_at(parent, base);
                 if (r < 0)
                         return ctrd_error_sys(err, -r, "removing the entry it replaces");
         }
