@@ -12,3 +12,10 @@ tests_unit_test_rt_cgroup_SOURCES = tests/unit/test-rt-cgroup.c
 tests_unit_test_rt_cgroup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/shim/runtime
 tests_unit_test_rt_cgroup_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_test_rt_cgroup_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
+
+# The integration tests drive the API through this helper, one step per run.
+check_PROGRAMS += tests/helpers/cgroup-probe
+tests_helpers_cgroup_probe_SOURCES = tests/helpers/cgroup-probe.c
+tests_helpers_cgroup_probe_LDADD = $(RUNTIME_LIBS)
+
+INTEGRATION_TESTS += tests/integration/cgroup-lifecycle.sh tests/integration/cgroup-unified.sh
