@@ -5,6 +5,7 @@ lib_libctrd_a_SOURCES = \
 	lib/log.c lib/log.h \
 	lib/fs-util.c lib/fs-util.h \
 	lib/string-util.c lib/string-util.h \
+	lib/shim-client.c lib/shim-client.h \
 	lib/timefmt.c lib/timefmt.h
 
 UNIT_TESTS += tests/unit/test-lib

@@ -3,8 +3,33 @@
 # and so tests can link the monitor against a fake runtime.
 noinst_LIBRARIES += shim/libctrd-monitor.a
 shim_libctrd_monitor_a_SOURCES = \
-	shim/daemon.c shim/daemon.h
+	shim/daemon.c shim/daemon.h \
+	shim/monitor-args.c shim/monitor-args.h \
+	shim/monitor-core.c shim/monitor-core.h \
+	shim/monitor-exit.c shim/monitor-exit.h \
+	shim/monitor-loop.c shim/monitor-loop.h \
+	shim/monitor-signal.c shim/monitor-signal.h \
+	shim/control-proto.c shim/control-proto.h \
+	shim/control-server.c shim/control-server.h \
+	shim/logfile-json.c shim/logfile-json.h \
+	shim/logfile-split.c shim/logfile-split.h \
+	shim/logfile-writer.c shim/logfile-writer.h \
+	shim/stdio-attach.c shim/stdio-attach.h \
+	shim/stdio-buf.c shim/stdio-buf.h \
+	shim/stdio-frame.c shim/stdio-frame.h \
+	shim/stdio-pump.c shim/stdio-pump.h
 shim_libctrd_monitor_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 
 # The runtime libraries come again after the monitor so its rt_* calls resolve.
 shim_ctrd_shim_LDADD += shim/libctrd-monitor.a $(RUNTIME_LIBS)
+
+MONITOR_LIBS = shim/libctrd-monitor.a lib/libctrd.a $(JANSSON_LIBS)
+
+# Test programs: the daemon mode over a fake runtime, and a control-socket client.
+check_PROGRAMS += shim/monitor-fakert shim/monitor-ctl
+shim_monitor_fakert_SOURCES = shim/monitor-fakert.c
+shim_monitor_fakert_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+shim_monitor_fakert_LDADD = $(MONITOR_LIBS)
+shim_monitor_ctl_SOURCES = shim/monitor-ctl.c
+shim_monitor_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+shim_monitor_ctl_LDADD = $(MONITOR_LIBS)

@@ -1,0 +1,190 @@
+#include "shim-client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fs-util.h"
+
+/* Matches the shim's SHIM_REQUEST_MAX; replies are far smaller. */
+#define MSG_MAX 4096
+
+static inline void decref_jsonp(json_t **p) {
+        json_decref(*p);
+}
+
+int ctrd_shim_connect(const char *run_dir, struct ctrd_error *err) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        _cleanup_close_ int dir = open(run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return ctrd_error_sys(err, errno, "opening shim run dir '%s'", run_dir);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return ctrd_error_sys(err, errno, "creating a socket");
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/shim.sock", dir);
+        if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return ctrd_error_sys(err, errno, "connecting to '%s/shim.sock'", run_dir);
+        return TAKE_FD(fd);
+}
+
+static int send_request(int fd, json_t *req, int pass_fd, struct ctrd_error *err) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = { 0 };
+        _cleanup_free_ char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
+        if (!s)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        size_t n = strlen(s);
+        s[n] = '\n';    /* json_dumps' NUL becomes the line end */
+        struct iovec iov = { .iov_base = s, .iov_len = n + 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+        if (pass_fd >= 0) {
+                msg.msg_control = &control;
+                msg.msg_controllen = sizeof(control);
+                struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+                h->cmsg_level = SOL_SOCKET;
+                h->cmsg_type = SCM_RIGHTS;
+                h->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(h), &pass_fd, sizeof(int));
+        }
+        if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+                return ctrd_error_sys(err, errno, "sending a request to the shim");
+        return 0;
+}
+
+/* Receives one reply; a reply with "ok": false becomes -errno with the shim's message. */
+static int recv_reply(int fd, json_t **ret, struct ctrd_error *err) {
+        char buf[MSG_MAX];
+        json_error_t jerr;
+        ssize_t n;
+
+        while ((n = recv(fd, buf, sizeof(buf), 0)) < 0 && errno == EINTR)
+                ;
+        if (n < 0)
+                return ctrd_error_sys(err, errno, "reading the shim's reply");
+        if (n == 0)
+                return ctrd_error_set(err, ECONNRESET, "the shim closed the connection");
+        json_t *o = json_loadb(buf, (size_t) n, 0, &jerr);
+        if (!o || !json_is_object(o)) {
+                json_decref(o);
+                return ctrd_error_set(err, EPROTO, "the shim's reply is not a JSON object");
+        }
+        if (!json_is_true(json_object_get(o, "ok"))) {
+                int code = (int) json_integer_value(json_object_get(o, "errno"));
+                const char *msg = json_string_value(json_object_get(o, "error"));
+                int r = ctrd_error_set(err, code ? code : EPROTO, "%s", msg ? msg : "request failed");
+                json_decref(o);
+                return r;
+        }
+        *ret = o;
+        return 0;
+}
+
+/* Sends req (stealing the reference) and waits for the reply. */
+static int call(int fd, json_t *req, int pass_fd, json_t **ret, struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *r_req = req;
+        json_t *reply = NULL;
+        int r = send_request(fd, r_req, pass_fd, err);
+        if (r >= 0)
+                r = recv_reply(fd, &reply, err);
+        if (r >= 0 && ret)
+                *ret = reply;
+        else
+                json_decref(reply);
+        return r;
+}
+
+static int exit_from_json(json_t *o, struct ctrd_shim_exit *ret, struct ctrd_error *err) {
+        json_t *code = json_object_get(o, "exit_code"), *sig = json_object_get(o, "signal");
+        json_t *when = json_object_get(o, "finished_at"), *oom = json_object_get(o, "oom_killed");
+        if (!json_is_integer(code) || !json_is_integer(sig) || !json_is_string(when) || !json_is_boolean(oom))
+                return ctrd_error_set(err, EPROTO, "exit record lacks exit_code, signal, finished_at or oom_killed");
+        ret->exit_code = (int) json_integer_value(code);
+        ret->signal = (int) json_integer_value(sig);
+        ret->oom_killed = json_is_true(oom);
+        snprintf(ret->finished_at, sizeof(ret->finished_at), "%s", json_string_value(when));
+        return 0;
+}
+
+int ctrd_shim_state(int fd, struct ctrd_shim_state *ret, struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *o = NULL;
+        int r = call(fd, json_pack("{s:s}", "op", "state"), -1, &o, err);
+        if (r < 0)
+                return r;
+        struct ctrd_shim_state st = { 0 };
+        const char *status = json_string_value(json_object_get(o, "status"));
+        st.pid = (pid_t) json_integer_value(json_object_get(o, "pid"));
+        st.exited = status && strcmp(status, "exited") == 0;
+        snprintf(st.started_at, sizeof(st.started_at), "%s",
+                 json_string_value(json_object_get(o, "started_at")) ?: "");
+        if (st.exited && (r = exit_from_json(o, &st.exit, err)) < 0)
+                return r;
+        *ret = st;
+        return 0;
+}
+
+int ctrd_shim_signal(int fd, int signo, struct ctrd_error *err) {
+        return call(fd, json_pack("{s:s, s:i}", "op", "signal", "signo", signo), -1, NULL, err);
+}
+
+int ctrd_shim_resize(int fd, unsigned rows, unsigned cols, struct ctrd_error *err) {
+        return call(fd, json_pack("{s:s, s:i, s:i}", "op", "resize", "rows", (int) rows, "cols", (int) cols),
+                    -1, NULL, err);
+}
+
+int ctrd_shim_attach(int fd, int client_fd, bool in, bool out, bool err_stream, bool stdin_once,
+                     struct ctrd_error *err) {
+        return call(fd, json_pack("{s:s, s:b, s:b, s:b, s:b}", "op", "attach", "stdin", in, "stdout", out,
+                                  "stderr", err_stream, "stdin_once", stdin_once),
+                    client_fd, NULL, err);
+}
+
+int ctrd_shim_wait(int fd, struct ctrd_shim_exit *ret, struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *o = NULL;
+        int r = call(fd, json_pack("{s:s}", "op", "wait"), -1, &o, err);
+        return r < 0 ? r : exit_from_json(o, ret, err);
+}
+
+int ctrd_shim_parse_exit(const char *text, size_t len, struct ctrd_shim_exit *ret, struct ctrd_error *err) {
+        json_error_t jerr;
+        _cleanup_(decref_jsonp) json_t *o = json_loadb(text, len, 0, &jerr);
+        if (!o)
+                return ctrd_error_set(err, EPROTO, "exit file is not JSON: %s", jerr.text);
+        return exit_from_json(o, ret, err);
+}
+
+int ctrd_shim_read_exit(const char *run_dir, struct ctrd_shim_exit *ret, struct ctrd_error *err) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        size_t len;
+        if (asprintf(&path, "%s/exit", run_dir) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = ctrd_read_file(path, MSG_MAX, &text, &len, err);
+        if (r < 0)
+                return r;
+        r = ctrd_shim_parse_exit(text, len, ret, err);
+        return r < 0 ? ctrd_error_wrap(err, "reading '%s'", path) : 0;
+}
+
+int ctrd_shim_parse_start(const char *line, size_t len, pid_t *ret_pid, struct ctrd_error *err) {
+        json_error_t jerr;
+        _cleanup_(decref_jsonp) json_t *o = json_loadb(line, len, 0, &jerr);
+        if (!o || !json_is_object(o))
+                return ctrd_error_set(err, EPROTO, "the shim's start line is not a JSON object");
+        json_t *pid = json_object_get(o, "pid");
+        if (json_is_integer(pid) && json_integer_value(pid) > 0) {
+                *ret_pid = (pid_t) json_integer_value(pid);
+                return 0;
+        }
+        const char *msg = json_string_value(json_object_get(o, "error"));
+        int code = (int) json_integer_value(json_object_get(o, "errno"));
+        if (!msg)
+                return ctrd_error_set(err, EPROTO, "the shim's start line has neither pid nor error");
+        return ctrd_error_set(err, code > 0 ? code : EIO, "%s", msg);
+}

@@ -1,0 +1,59 @@
+/*
+ * The daemon's side of the shim protocol (docs/shim-protocol.md): blocking
+ * helpers over the control socket RUN_DIR/shim.sock, and readers for the
+ * exit file and the start line. Spawning the shim is the daemon's job. No
+ * libuv here: the daemon calls these from its thread pool, tests directly.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+#define CTRD_SHIM_TIME_MAX 40
+
+struct ctrd_shim_exit {
+        int exit_code;                  /* exit status, or 128+N after signal N */
+        int signal;                     /* N, or 0 */
+        bool oom_killed;
+        char finished_at[CTRD_SHIM_TIME_MAX];   /* RFC 3339, nanoseconds, UTC */
+};
+
+struct ctrd_shim_state {
+        pid_t pid;
+        bool exited;
+        char started_at[CTRD_SHIM_TIME_MAX];
+        struct ctrd_shim_exit exit;     /* valid when exited */
+};
+
+/* Connects to RUN_DIR/shim.sock (paths of any length); returns the fd. */
+int ctrd_shim_connect(const char *run_dir, struct ctrd_error *err);
+
+int ctrd_shim_state(int fd, struct ctrd_shim_state *ret, struct ctrd_error *err);
+int ctrd_shim_signal(int fd, int signo, struct ctrd_error *err);
+int ctrd_shim_resize(int fd, unsigned rows, unsigned cols, struct ctrd_error *err);
+
+/*
+ * Hands client_fd (a stream socket, e.g. a hijacked HTTP connection) to the
+ * shim, which streams the chosen outputs to it and feeds its bytes to the
+ * container's stdin. The caller may close its copy afterwards.
+ */
+int ctrd_shim_attach(int fd, int client_fd, bool in, bool out, bool err_stream, bool stdin_once,
+                     struct ctrd_error *err);
+
+/* Blocks until the container has exited (the exit file is written by then). */
+int ctrd_shim_wait(int fd, struct ctrd_shim_exit *ret, struct ctrd_error *err);
+
+/* Reads RUN_DIR/exit; -ENOENT while the container has not exited. */
+int ctrd_shim_read_exit(const char *run_dir, struct ctrd_shim_exit *ret, struct ctrd_error *err);
+
+/* Parses the exit file's JSON. */
+int ctrd_shim_parse_exit(const char *text, size_t len, struct ctrd_shim_exit *ret, struct ctrd_error *err);
+
+/*
+ * Parses the line the shim writes on --sync-fd: the container's pid, or the
+ * shim's error (returned as -errno with the shim's message in err).
+ */
+int ctrd_shim_parse_start(const char *line, size_t len, pid_t *ret_pid, struct ctrd_error *err);
