@@ -9,3 +9,4 @@ UNIT_TESTS += tests/unit/test-store
 tests_unit_test_store_SOURCES = tests/unit/test-store.c
 tests_unit_test_store_CFLAGS = $(TEST_UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_store_LDADD = store/libctrd-store.a lib/libctrd.a $(SQLITE_LIBS) $(TEST_UNIT_LIBS)
+include $(top_srcdir)/store/images.mk

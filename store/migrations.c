@@ -18,6 +18,27 @@ static const char *const migrations[] = {
         "  key   TEXT PRIMARY KEY NOT NULL,"
         "  value TEXT NOT NULL"
         ") STRICT;",
+        /* 2: images, their layers (shared, reference-counted) and their tags/digests. */
+        "CREATE TABLE layers ("
+        "  chain_id TEXT PRIMARY KEY NOT NULL,"
+        "  diff_id  TEXT NOT NULL,"
+        "  parent   TEXT REFERENCES layers(chain_id),"
+        "  size     INTEGER NOT NULL,"
+        "  tar_size INTEGER NOT NULL,"
+        "  refcount INTEGER NOT NULL DEFAULT 0"
+        ") STRICT;"
+        "CREATE TABLE images ("
+        "  id        TEXT PRIMARY KEY NOT NULL,"
+        "  top_layer TEXT NOT NULL REFERENCES layers(chain_id),"
+        "  created   INTEGER NOT NULL,"
+        "  size      INTEGER NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE image_refs ("
+        "  ref       TEXT PRIMARY KEY NOT NULL,"
+        "  image_id  TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+        "  is_digest INTEGER NOT NULL"
+        ") STRICT;"
+        "CREATE INDEX image_refs_by_image ON image_refs(image_id);",
 };
 
 static int read_user_version(struct store *s, int *ret, struct ctrd_error *err) {
