@@ -1,0 +1,57 @@
+/*
+ * The container child: everything between clone() and execve(). It runs in
+ * a copy of the parent's memory, single-threaded, and reports the first step
+ * that fails (name, path, errno) over the sync socket before exiting.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "shim/runtime/cgroup.h"
+#include "shim/runtime/spec.h"
+
+/* The step that failed, as the parent will print it: "<step> <path>: <strerror>". */
+struct rt_step_error {
+        const char *step;
+        char path[512];
+        int errnum;
+};
+
+struct rt_child_ctx {
+        const struct rt_spec *spec;
+        int sync;                       /* the child's end of the socketpair */
+        int stdio[3];                   /* -1: keep what we inherited */
+        const char *cgroup_root;        /* "/sys/fs/cgroup" or the caller's */
+        enum rt_cgroup_mode cgroup_mode;
+        bool new_userns, new_netns, new_cgroupns;
+        char *self_cgroup;              /* /proc/self/cgroup before the cgroup namespace */
+};
+
+/* Records the failure and returns -errnum; errnum may be negative. */
+int rt_fail(struct rt_step_error *e, const char *step, const char *path, int errnum);
+
+/* The child's main: never returns. */
+_Noreturn void rt_child_main(struct rt_child_ctx *ctx);
+
+/* Steps, in the order rt_child_main runs them (see docs/shim-runtime.md). */
+int rt_rootfs_prepare(const struct rt_spec *s, int *ret_rootfd, struct rt_step_error *e);
+int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e);
+int rt_mount_cgroupfs(const struct rt_child_ctx *ctx, int rootfd, const struct rt_mount *m,
+                      struct rt_step_error *e);
+int rt_devices_create(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e);
+int rt_rootfs_pivot(int rootfd, struct rt_step_error *e);
+int rt_rootfs_finish(const struct rt_spec *s, struct rt_step_error *e);
+int rt_terminal_setup(int sync, struct rt_step_error *e);
+int rt_process_setup(const struct rt_spec *s, struct rt_step_error *e);
+int rt_caps_drop_bounding(const struct rt_spec *s, struct rt_step_error *e);
+int rt_user_switch(const struct rt_spec *s, struct rt_step_error *e);
+int rt_caps_apply(const struct rt_spec *s, struct rt_step_error *e);
+int rt_fds_close_on_exec(struct rt_step_error *e);
+int rt_exec(const struct rt_spec *s, struct rt_step_error *e);
+
+/* Mount helpers shared by the steps. */
+/* Remounts the bind mount at path with flags, keeping the flags the kernel locked on it. */
+int rt_remount_bind(const char *path, unsigned long flags);
+/* "/proc/self/fd/N" for fd. */
+const char *rt_fd_path(char buf[static 32], int fd);

@@ -1,0 +1,228 @@
+/*
+ * rt_container_start(), the parent side of a container start:
+ *
+ *   load config.json -> create the cgroup -> socketpair -> join namespaces
+ *   given by path -> clone() with the new ones -> come back -> write the id
+ *   maps -> move the child into the cgroup -> GO -> (PTY) -> EXEC -> EOF
+ *
+ * The child is held by a variable that kills and reaps it, and the cgroup by
+ * one that destroys it, until the very end: any failure on the way leaves no
+ * process and no cgroup behind (the child's mounts die with its namespace).
+ */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "shim/runtime/cgroup.h"
+#include "shim/runtime/child.h"
+#include "shim/runtime/namespaces.h"
+#include "shim/runtime/spec-internal.h"
+#include "shim/runtime/sync.h"
+
+#define DEFAULT_CGROUP_ROOT "/sys/fs/cgroup"
+
+#define TAKE_PID(p)                     \
+        ({                              \
+                pid_t _taken = (p);     \
+                (p) = 0;                \
+                _taken;                 \
+        })
+
+static void kill_and_reapp(pid_t *pid) {
+        if (*pid <= 0)
+                return;
+        kill(*pid, SIGKILL);
+        while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        *pid = 0;
+}
+
+static void cgroup_destroyp(struct rt_cgroup **cg) {
+        if (!*cg)
+                return;
+        rt_cgroup_destroy(*cg, NULL);
+        rt_cgroup_free(*cg);
+}
+
+static bool id_valid(const char *id) {
+        static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789_.-";
+        size_t n = id ? strlen(id) : 0;
+        return n > 0 && n <= 128 && strchr(more, id[0]) && id[0] != '_' && id[0] != '.' &&
+               id[0] != '-' && strspn(id, more) == n;
+}
+
+static int create_cgroup(const struct rt_run_opts *opts, const struct rt_spec *s,
+                         enum rt_cgroup_mode *mode, struct rt_cgroup **ret,
+                         struct ctrd_error *err) {
+        const char *root = opts->cgroup_root ? opts->cgroup_root : DEFAULT_CGROUP_ROOT;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if ((r = rt_cgroup_detect(root, mode, err)) < 0)
+                return r;
+        if (!s->cgroups_path && asprintf(&path, "/ctrd/%s", opts->id) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        r = rt_cgroup_create(root, s->cgroups_path ? s->cgroups_path : path, &s->resources, ret,
+                             err);
+        return r < 0 ? ctrd_error_wrap(err, "creating the cgroup") : 0;
+}
+
+/*
+ * clone() like fork(): no new stack, so the child runs on a copy of ours.
+ * The shim is single-threaded, which is what makes that safe.
+ */
+static pid_t clone_child(int flags) {
+        return (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+/*
+ * The return value rt_container_start promises: -ENOENT / -EACCES only for
+ * an executable that is missing / not executable (run exits 127 / 126);
+ * any other step that failed with those errnos becomes -EINVAL, its true
+ * errno text staying in the message.
+ */
+static int child_error(struct ctrd_error *err) {
+        if (strncmp(err->msg, "exec ", 5) == 0 || (err->code != ENOENT && err->code != EACCES))
+                return -err->code;
+        err->code = EINVAL;
+        return -EINVAL;
+}
+
+/* GO, then (PTY), EXEC and EOF from the child. */
+static int handshake(int sock, const struct rt_spec *s, int *pty, struct ctrd_error *err) {
+        struct rt_sync_msg msg;
+        int r;
+
+        if ((r = rt_sync_send(sock, RT_SYNC_GO, -1)) < 0)
+                return ctrd_error_sys(err, -r, "sync: sending 'go'");
+        if (s->terminal && (r = rt_sync_expect(sock, RT_SYNC_PTY, pty, err)) < 0)
+                return child_error(err);
+        if ((r = rt_sync_expect(sock, RT_SYNC_EXEC, NULL, err)) < 0)
+                return child_error(err);
+        r = rt_sync_recv(sock, &msg, NULL);
+        if (r == 0)
+                return 0;       /* EOF: our CLOEXEC socket closed in execve */
+        if (r < 0)
+                return ctrd_error_sys(err, -r, "sync: waiting for exec");
+        if (msg.phase != RT_SYNC_ERROR)
+                return ctrd_error_set(err, EPROTO, "sync: unexpected message after 'exec'");
+        rt_sync_error_from_msg(&msg, err);
+        return child_error(err);
+}
+
+struct rt_priv {
+        struct rt_spec *spec;
+};
+
+static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgroup_mode mode,
+                 struct rt_cgroup *cg, pid_t *ret_pid, int *pty, struct ctrd_error *err) {
+        _cleanup_(kill_and_reapp) pid_t pid = 0;
+        _cleanup_close_ int parent_end = -EBADF, child_end = -EBADF;
+        struct rt_ns_saved saved = { .n = 0 };
+        int sv[2], r;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return ctrd_error_sys(err, errno, "socketpair");
+        parent_end = sv[0];
+        child_end = sv[1];
+
+        int flags = rt_ns_clone_flags(s);
+        struct rt_child_ctx ctx = {
+                .spec = s, .sync = child_end,
+                .stdio = { opts->stdio[0], opts->stdio[1], opts->stdio[2] },
+                .cgroup_root = opts->cgroup_root ? opts->cgroup_root : DEFAULT_CGROUP_ROOT,
+                .cgroup_mode = mode,
+                .new_userns = flags & CLONE_NEWUSER, .new_netns = flags & CLONE_NEWNET,
+                .new_cgroupns = rt_spec_namespace(s, CLONE_NEWCGROUP) &&
+                                !rt_spec_namespace(s, CLONE_NEWCGROUP)->path,
+        };
+        r = rt_ns_enter_paths(s, &saved, err);
+        if (r >= 0) {
+                pid = clone_child(flags);
+                if (pid == 0) {
+                        safe_close(parent_end);
+                        rt_child_main(&ctx);
+                }
+                if (pid < 0)
+                        r = ctrd_error_sys(err, errno, "clone");
+        }
+        /* Back to our own namespaces whatever happened; a failure here is fatal. */
+        int q = rt_ns_restore(&saved, r < 0 ? NULL : err);
+        if (q < 0 && r >= 0)
+                r = q;
+        if (r < 0)
+                return r;
+        child_end = safe_close(child_end);
+
+        if (ctx.new_userns && (r = rt_ns_write_idmaps(pid, s, err)) < 0)
+                return r;
+        if ((r = rt_cgroup_enter(cg, pid, err)) < 0)
+                return ctrd_error_wrap(err, "entering the cgroup");
+        if ((r = handshake(parent_end, s, pty, err)) < 0)
+                return r;
+        *ret_pid = TAKE_PID(pid);
+        return 0;
+}
+
+int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret,
+                       struct ctrd_error *err) {
+        _cleanup_(rt_spec_freep) struct rt_spec *s = NULL;
+        _cleanup_(cgroup_destroyp) struct rt_cgroup *cg = NULL;
+        enum rt_cgroup_mode mode;
+        int pty = -1, r;
+        pid_t pid;
+
+        if (!id_valid(opts->id))
+                return ctrd_error_set(err, EINVAL, "invalid container id '%s'",
+                                      opts->id ? opts->id : "");
+        if ((r = rt_spec_load(opts->bundle, &s, err)) < 0 ||
+            (r = create_cgroup(opts, s, &mode, &cg, err)) < 0 ||
+            (r = spawn(opts, s, mode, cg, &pid, &pty, err)) < 0)
+                return r;
+
+        struct rt_container *c = calloc(1, sizeof(*c));
+        struct rt_priv *priv = calloc(1, sizeof(*priv));
+        if (!c || !priv) {
+                free(c);
+                free(priv);
+                kill_and_reapp(&pid);
+                safe_close(pty);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        priv->spec = TAKE_PTR(s);
+        *c = (struct rt_container) { .pid = pid, .pty_master = pty,
+                                     .terminal = priv->spec->terminal,
+                                     .cgroup = TAKE_PTR(cg), .priv = priv };
+        *ret = c;
+        return 0;
+}
+
+int rt_container_destroy(struct rt_container *c, struct ctrd_error *err) {
+        int r = 0;
+
+        if (!c)
+                return 0;
+        if (c->cgroup) {
+                r = rt_cgroup_destroy(c->cgroup, err);
+                rt_cgroup_free(c->cgroup);
+        }
+        safe_close(c->pty_master);
+        struct rt_priv *priv = c->priv;
+        if (priv)
+                rt_spec_free(priv->spec);
+        free(priv);
+        free(c);
+        return r;
+}

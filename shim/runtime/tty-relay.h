@@ -1,0 +1,12 @@
+/*
+ * The foreground side of process.terminal for `ctrd-shim run`: our stdin goes
+ * to the pty master and the master's output to our stdout, with our own
+ * terminal (if stdin is one) in raw mode and the window size passed on, until
+ * the container's side of the pty is closed.
+ */
+#pragma once
+
+#include <sys/types.h>
+
+/* Relays until the pty hangs up; restores our terminal. */
+void rt_tty_relay(int master);
