@@ -170,6 +170,19 @@ void shim_conn_defer(struct shim_conn *c) {
 
 void shim_control_broadcast(struct shim_control *ctl, const char *line) {
         struct shim_conn *next;
+
+        /*
+         * Connections still in the backlog may carry a "wait" the loop never
+         * saw: accept them and handle the request each has already sent, so
+         * they get the event too instead of a reset when the shim exits.
+         */
+        for (;;) {
+                struct shim_conn *head = ctl->conns;
+                on_listen_event(&ctl->listen_w, EPOLLIN);
+                if (ctl->conns == head)
+                        break;
+                on_conn_event(&ctl->conns->w, EPOLLIN);
+        }
         for (struct shim_conn *c = ctl->conns; c; c = next) {
                 next = c->next;
                 if (c->deferred)

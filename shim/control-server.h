@@ -34,7 +34,7 @@ int shim_control_new(struct shim_loop *loop, int run_dir_fd, shim_control_fn han
 /* Marks c as waiting for the exit event. */
 void shim_conn_defer(struct shim_conn *c);
 
-/* Sends line to every deferred connection. */
+/* Sends line to every deferred connection, including ones still in the backlog. */
 void shim_control_broadcast(struct shim_control *ctl, const char *line);
 
 /* Closes every connection and the listening socket and unlinks it. Accepts NULL. */

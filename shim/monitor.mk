@@ -33,3 +33,18 @@ shim_monitor_fakert_LDADD = $(MONITOR_LIBS)
 shim_monitor_ctl_SOURCES = shim/monitor-ctl.c
 shim_monitor_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 shim_monitor_ctl_LDADD = $(MONITOR_LIBS)
+
+UNIT_TESTS += tests/unit/test-shim-logfile
+tests_unit_test_shim_logfile_SOURCES = tests/unit/test-shim-logfile.c
+tests_unit_test_shim_logfile_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/shim
+tests_unit_test_shim_logfile_LDADD = $(MONITOR_LIBS) $(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-shim-control
+tests_unit_test_shim_control_SOURCES = tests/unit/test-shim-control.c
+tests_unit_test_shim_control_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/shim
+tests_unit_test_shim_control_LDADD = $(MONITOR_LIBS) $(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-shim-monitor
+tests_unit_test_shim_monitor_SOURCES = tests/unit/test-shim-monitor.c
+tests_unit_test_shim_monitor_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/shim
+tests_unit_test_shim_monitor_LDADD = $(MONITOR_LIBS) $(TEST_UNIT_LIBS)
