@@ -2,7 +2,8 @@ noinst_LIBRARIES += store/libctrd-store.a
 store_libctrd_store_a_SOURCES = \
 	store/store.c store/store.h store/store-internal.h \
 	store/migrations.c \
-	store/meta.c
+	store/meta.c \
+	store/containers.c store/containers.h
 store_libctrd_store_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 
 UNIT_TESTS += tests/unit/test-store

@@ -39,6 +39,26 @@ static const char *const migrations[] = {
         "  is_digest INTEGER NOT NULL"
         ") STRICT;"
         "CREATE INDEX image_refs_by_image ON image_refs(image_id);",
+        /* 3: containers; Config and HostConfig as JSON text, state as columns. */
+        "CREATE TABLE containers ("
+        "  id               TEXT PRIMARY KEY NOT NULL,"
+        "  name             TEXT NOT NULL UNIQUE,"
+        "  image            TEXT NOT NULL,"
+        "  image_id         TEXT NOT NULL,"
+        "  created_ns       INTEGER NOT NULL,"
+        "  config           TEXT NOT NULL,"
+        "  host_config      TEXT NOT NULL,"
+        "  state            TEXT NOT NULL,"
+        "  pid              INTEGER NOT NULL DEFAULT 0,"
+        "  exit_code        INTEGER NOT NULL DEFAULT 0,"
+        "  error            TEXT NOT NULL DEFAULT '',"
+        "  oom_killed       INTEGER NOT NULL DEFAULT 0,"
+        "  started_at       TEXT NOT NULL DEFAULT '',"
+        "  finished_at      TEXT NOT NULL DEFAULT '',"
+        "  restart_count    INTEGER NOT NULL DEFAULT 0,"
+        "  manually_stopped INTEGER NOT NULL DEFAULT 0"
+        ") STRICT;"
+        "CREATE INDEX containers_by_image ON containers(image_id);",
 };
 
 static int read_user_version(struct store *s, int *ret, struct ctrd_error *err) {

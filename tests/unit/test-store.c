@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "cleanup.h"
+#include "store/containers.h"
 #include "store/store.h"
 
 struct fixture {
@@ -135,6 +136,64 @@ static void test_open_unwritable_path(void **state) {
         assert_non_null(strstr(err.msg, "/nonexistent-dir-ctrd/x.db"));
 }
 
+static struct store_container make_container(const char *id, const char *name, int64_t created) {
+        struct store_container c = { 0 };
+        snprintf(c.id, sizeof(c.id), "%s", id);
+        c.name = (char *) name;
+        c.image = (char *) "busybox";
+        c.image_id = (char *) "sha256:aaaa";
+        c.created_ns = created;
+        c.config = (char *) "{}";
+        c.host_config = (char *) "{}";
+        c.state = (char *) "created";
+        return c;
+}
+
+static void test_container_records(void **state) {
+        struct fixture *f = *state;
+        struct store *s = NULL;
+        struct ctrd_error err = { 0 };
+        assert_int_equal(store_open(f->path, &s, NULL), 0);
+
+        struct store_container a = make_container("aa11", "first", 1), b = make_container("bb22", "second", 2);
+        assert_int_equal(store_container_add(s, &a, &err), 0);
+        assert_int_equal(store_container_add(s, &b, &err), 0);
+        struct store_container dup = make_container("cc33", "first", 3);
+        assert_int_equal(store_container_add(s, &dup, &err), -EEXIST);
+
+        struct store_container *l = NULL;
+        size_t n = 0;
+        assert_int_equal(store_container_list(s, &l, &n, &err), 0);
+        assert_int_equal(n, 2);
+        assert_string_equal(l[0].id, "bb22");   /* newest first */
+        assert_string_equal(l[1].name, "first");
+        store_container_list_free(l, n);
+
+        a.state = (char *) "exited";
+        a.exit_code = 3;
+        a.oom_killed = true;
+        snprintf(a.finished_at, sizeof(a.finished_at), "2026-11-29T00:00:00.000000001Z");
+        assert_int_equal(store_container_update_state(s, &a, &err), 0);
+        struct store_container got;
+        assert_int_equal(store_container_get(s, "aa11", &got, &err), 0);
+        assert_string_equal(got.state, "exited");
+        assert_int_equal(got.exit_code, 3);
+        assert_true(got.oom_killed);
+        assert_string_equal(got.finished_at, "2026-11-29T00:00:00.000000001Z");
+        store_container_clear(&got);
+
+        assert_int_equal(store_container_rename(s, "aa11", "second", &err), -EEXIST);
+        assert_int_equal(store_container_rename(s, "aa11", "third", &err), 0);
+        int64_t count = 0;
+        assert_int_equal(store_container_count_by_image(s, "sha256:aaaa", &count, &err), 0);
+        assert_int_equal(count, 2);
+        assert_int_equal(store_container_remove(s, "aa11", &err), 0);
+        assert_int_equal(store_container_remove(s, "aa11", &err), -ENOENT);
+        assert_int_equal(store_container_get(s, "aa11", &got, &err), -ENOENT);
+        assert_string_equal(err.msg, "No such container: aa11");
+        store_close(s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_open_migrates_to_latest, setup, teardown),
@@ -143,6 +202,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_failed_migration_rolls_back, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_engine_id_is_stable, setup, teardown),
                 cmocka_unit_test(test_open_unwritable_path),
+                cmocka_unit_test_setup_teardown(test_container_records, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
