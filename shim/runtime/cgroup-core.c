@@ -203,6 +203,10 @@ int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *
         return cg->ops->oom_kills(cg, ret, err);
 }
 
+int rt_cgroup_stats(struct rt_cgroup *cg, struct rt_cgroup_stats *ret, struct ctrd_error *err) {
+        return cg->ops->stats(cg, ret, err);
+}
+
 int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err) {
         return cg->ops->freeze(cg, frozen, err);
 }

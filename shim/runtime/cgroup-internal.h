@@ -33,6 +33,7 @@ struct rt_cgroup_ops {
         int (*enter)(struct rt_cgroup *cg, pid_t pid, struct ctrd_error *err);
         int (*oom_fd)(struct rt_cgroup *cg, struct ctrd_error *err);
         int (*oom_kills)(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *err);
+        int (*stats)(struct rt_cgroup *cg, struct rt_cgroup_stats *ret, struct ctrd_error *err);
         int (*freeze)(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err);
         int (*destroy)(struct rt_cgroup *cg, struct ctrd_error *err);
 };
@@ -115,6 +116,11 @@ int rt_cgroup_read(const char *dir, const char *file, char *buf, size_t size,
 /* Reads "key value" from a flat keyed file (memory.events, memory.oom_control, cgroup.events). */
 int rt_cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret,
                        struct ctrd_error *err);
+
+/* Reads a counter: the whole file as one number, or the value of key in a keyed file.
+ * A missing dir (NULL) or file gives 0: the host does not keep that counter. */
+int rt_cgroup_read_counter(const char *dir, const char *file, const char *key, uint64_t *ret,
+                           struct ctrd_error *err);
 
 /* Writes pid to dir/cgroup.procs. */
 int rt_cgroup_write_pid(const char *dir, pid_t pid, struct ctrd_error *err);

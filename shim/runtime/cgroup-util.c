@@ -101,6 +101,26 @@ int rt_cgroup_read_key(const char *dir, const char *file, const char *key, uint6
         return ctrd_error_set(err, ENODATA, "no '%s' value in '%s/%s'", key, dir, file);
 }
 
+int rt_cgroup_read_counter(const char *dir, const char *file, const char *key, uint64_t *ret,
+                           struct ctrd_error *err) {
+        char buf[64];
+        int r;
+
+        *ret = 0;
+        if (!dir)
+                return 0;
+        if (key)
+                r = rt_cgroup_read_key(dir, file, key, ret, err);
+        else if ((r = rt_cgroup_read(dir, file, buf, sizeof(buf), err)) >= 0 &&
+                 sscanf(buf, "%" SCNu64, ret) != 1)
+                r = ctrd_error_set(err, EINVAL, "'%s/%s' holds no number", dir, file);
+        if (r == -ENOENT) {
+                ctrd_error_clear(err);
+                return 0;
+        }
+        return r;
+}
+
 int rt_cgroup_write_pid(const char *dir, pid_t pid, struct ctrd_error *err) {
         char buf[24];
         snprintf(buf, sizeof(buf), "%d", (int) pid);

@@ -210,6 +210,23 @@ static int v1_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *
         return rt_cgroup_read_key(mem->path, "memory.oom_control", "oom_kill", ret, err);
 }
 
+static const char *dir_of(struct rt_cgroup *cg, const char *controller) {
+        struct rt_cgroup_dir *d = find(cg, controller);
+        return d ? d->path : NULL;
+}
+
+static int v1_stats(struct rt_cgroup *cg, struct rt_cgroup_stats *ret, struct ctrd_error *err) {
+        int r = rt_cgroup_read_counter(dir_of(cg, "memory"), "memory.usage_in_bytes", NULL,
+                                       &ret->memory_usage, err);
+        if (r >= 0)
+                r = rt_cgroup_read_counter(dir_of(cg, "cpuacct"), "cpuacct.usage", NULL,
+                                           &ret->cpu_usage_ns, err);
+        if (r >= 0)
+                r = rt_cgroup_read_counter(dir_of(cg, "pids"), "pids.current", NULL,
+                                           &ret->pids_current, err);
+        return r;
+}
+
 /* Freezing can stall in FREEZING while a task sits in an unfreezable spot;
  * writing FROZEN again retries it, as runc does. */
 static int v1_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err) {
@@ -267,6 +284,7 @@ const struct rt_cgroup_ops rt_cgroup_v1_ops = {
         .enter = v1_enter,
         .oom_fd = v1_oom_fd,
         .oom_kills = v1_oom_kills,
+        .stats = v1_stats,
         .freeze = v1_freeze,
         .destroy = v1_destroy,
 };

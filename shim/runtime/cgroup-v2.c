@@ -161,6 +161,18 @@ static int v2_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *
         return rt_cgroup_read_key(leaf(cg)->path, "memory.events", "oom_kill", ret, err);
 }
 
+static int v2_stats(struct rt_cgroup *cg, struct rt_cgroup_stats *ret, struct ctrd_error *err) {
+        const char *dir = leaf(cg)->path;
+        uint64_t usec = 0;
+        int r = rt_cgroup_read_counter(dir, "memory.current", NULL, &ret->memory_usage, err);
+        if (r >= 0)
+                r = rt_cgroup_read_counter(dir, "cpu.stat", "usage_usec", &usec, err);
+        if (r >= 0)
+                r = rt_cgroup_read_counter(dir, "pids.current", NULL, &ret->pids_current, err);
+        ret->cpu_usage_ns = usec * 1000;
+        return r;
+}
+
 static int v2_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err) {
         const char *dir = leaf(cg)->path;
         int r = rt_cgroup_write(dir, "cgroup.freeze", frozen ? "1" : "0", err);
@@ -201,6 +213,7 @@ const struct rt_cgroup_ops rt_cgroup_v2_ops = {
         .enter = v2_enter,
         .oom_fd = v2_oom_fd,
         .oom_kills = v2_oom_kills,
+        .stats = v2_stats,
         .freeze = v2_freeze,
         .destroy = v2_destroy,
 };

@@ -69,6 +69,15 @@ int rt_cgroup_oom_drain(struct rt_cgroup *cg);
 /* Number of OOM kills so far (v1 memory.oom_control oom_kill; v2 memory.events oom_kill). */
 int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *err);
 
+/* Usage counters, for `docker stats`; a counter the host does not keep reads 0. */
+struct rt_cgroup_stats {
+        uint64_t memory_usage;          /* bytes: v1 memory.usage_in_bytes, v2 memory.current */
+        uint64_t cpu_usage_ns;          /* v1 cpuacct.usage, v2 cpu.stat usage_usec * 1000 */
+        uint64_t pids_current;          /* pids.current */
+};
+
+int rt_cgroup_stats(struct rt_cgroup *cg, struct rt_cgroup_stats *ret, struct ctrd_error *err);
+
 /* Freezes or thaws every process in the cgroup (v1 freezer, v2 cgroup.freeze). */
 int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err);
 

@@ -10,6 +10,7 @@
  *   cgroup-probe freeze ROOT PATH 1|0
  *   cgroup-probe oom ROOT PATH                     runs a memory hog inside, prints
  *                                                  "signal=N readable=0|1 kills=N"
+ *   cgroup-probe stats ROOT PATH                   prints "memory=N cpu_ns=N pids=N"
  *   cgroup-probe destroy ROOT PATH
  *
  * Failures print the rt_cgroup error message and exit 1.
@@ -130,6 +131,14 @@ static int step(const char *cmd, struct rt_cgroup *cg, char **argv, int argc,
                 return rt_cgroup_freeze(cg, strcmp(argv[0], "1") == 0, err) < 0 ? die(err) : 0;
         if (strcmp(cmd, "oom") == 0 && argc == 0)
                 return run_oom(cg, err);
+        if (strcmp(cmd, "stats") == 0 && argc == 0) {
+                struct rt_cgroup_stats st;
+                if (rt_cgroup_stats(cg, &st, err) < 0)
+                        return die(err);
+                printf("memory=%" PRIu64 " cpu_ns=%" PRIu64 " pids=%" PRIu64 "\n",
+                       st.memory_usage, st.cpu_usage_ns, st.pids_current);
+                return 0;
+        }
         if (strcmp(cmd, "destroy") == 0 && argc == 0)
                 return rt_cgroup_destroy(cg, err) < 0 ? die(err) : 0;
         fprintf(stderr, "cgroup-probe: bad arguments for '%s'\n", cmd);
@@ -148,7 +157,7 @@ int main(int argc, char **argv) {
                 return 0;
         }
         if (argc < 4) {
-                fprintf(stderr, "usage: cgroup-probe detect|create|enter|freeze|oom|destroy "
+                fprintf(stderr, "usage: cgroup-probe detect|create|enter|freeze|oom|stats|destroy "
                         "ROOT [PATH ARGS...]\n");
                 return 2;
         }

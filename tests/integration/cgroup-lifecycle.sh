@@ -50,6 +50,7 @@ dir_of() { if [ "$mode" = v2 ]; then echo "$ROOT"; else hier "$1"; fi; }
 
 cleanup() {
         [ -n "$sleep_pid" ] && kill -9 "$sleep_pid" 2>/dev/null && wait "$sleep_pid" 2>/dev/null
+        rm -rf "${T:-}" "${SHM:-}"
         for d in $DIRS; do
                 for c in "$d$CG" "$d$TOP/oom" "$d$TOP/bad" "$d$TOP/probe"; do
                         [ -d "$c" ] || continue
@@ -75,7 +76,7 @@ trap 'exit 1' INT TERM
 out=$("$PROBE" create "$ROOT" "$TOP/probe" 2>&1) || skip "cgroups are not writable here: $out"
 "$PROBE" destroy "$ROOT" "$TOP/probe" || skip "cannot remove a test cgroup"
 
-echo "1..9"
+echo "1..11"
 
 check "create with limits" "$PROBE" create "$ROOT" "$CG" memory=$MB32 reservation=16777216 \
         swap=$MB32 shares=512 quota=50000 period=100000 cpus=0 mems=0 pids=64
@@ -97,7 +98,13 @@ limits_read_back() {
 }
 check "the kernel's files hold the limits" limits_read_back
 
-sleep 60 &
+# The process waits on a fifo until it is inside, then uses CPU and 1 MiB of
+# shmem (charged to the cgroup that is current when it is touched), then sleeps.
+T=$(mktemp -d "/tmp/ctrd-test-cgroup.XXXXXX")
+SHM=/dev/shm/ctrd-test-cgroup-$$
+mkfifo "$T/go"
+sh -c 'read x < "$1"; i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done
+        head -c 1048576 /dev/zero > "$2"; exec sleep 60' _ "$T/go" "$SHM" &
 sleep_pid=$!
 in_every_hierarchy() {
         for d in $DIRS; do
@@ -106,6 +113,7 @@ in_every_hierarchy() {
 }
 check "enter" "$PROBE" enter "$ROOT" "$CG" "$sleep_pid"
 check "cgroup.procs lists it in $(echo $DIRS | wc -w) hierarchies" in_every_hierarchy
+echo go > "$T/go"
 
 frozen_is() {
         if [ "$mode" = v2 ]; then
@@ -115,9 +123,22 @@ frozen_is() {
                            0) same "$(hier freezer)$CG/freezer.state" THAWED ;; esac
         fi
 }
+counted() {
+        for i in $(seq 100); do
+                st=$("$PROBE" stats "$ROOT" "$CG") || return 1
+                [ "$(readlink "/proc/$sleep_pid/exe")" = "$(readlink -f "$(command -v sleep)")" ] && break
+                sleep 0.05
+        done
+        echo "# $st"
+        set -- $(echo "$st" | tr '=' ' ')
+        [ "$2" -ge 1048576 ] && [ "$4" -gt 0 ] && [ "$6" = 1 ]
+}
+check "stats count the process" counted
+
 freeze() { "$PROBE" freeze "$ROOT" "$CG" "$1" && frozen_is "$1"; }
 check "freeze" freeze 1
 check "thaw" freeze 0
+check "freeze again, to destroy a frozen cgroup" freeze 1
 
 oom_counted() {
         "$PROBE" create "$ROOT" "$TOP/oom" memory=$MB32 swap=$MB32 || return 1
@@ -129,7 +150,7 @@ oom_counted() {
 }
 check "an OOM kill is signalled on the oom fd and counted" oom_counted
 
-# destroy kills the sleeping process and removes the directory in every hierarchy.
+# destroy kills the (frozen) sleeping process and removes the directory in every hierarchy.
 destroyed() {
         "$PROBE" destroy "$ROOT" "$CG" || return 1
         wait "$sleep_pid"

@@ -51,7 +51,7 @@ trap 'exit 1' INT TERM
 [ "$("$PROBE" detect "$ROOT")" = v2 ] || skip "$ROOT is not detected as cgroup v2"
 out=$("$PROBE" create "$ROOT" "$CG" 2>&1) || skip "cannot create a cgroup under $ROOT: $out"
 
-echo "1..6"
+echo "1..7"
 ok "create under $ROOT"
 
 sleep 60 &
@@ -64,6 +64,7 @@ check "enter" entered
 freeze() { "$PROBE" freeze "$ROOT" "$CG" "$1" && grep -qx "frozen $1" "$ROOT$CG/cgroup.events"; }
 check "freeze" freeze 1
 check "thaw" freeze 0
+check "freeze again, to destroy a frozen cgroup" freeze 1
 
 destroyed() {
         "$PROBE" destroy "$ROOT" "$CG" || return 1

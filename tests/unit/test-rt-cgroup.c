@@ -320,7 +320,7 @@ static void test_v2_missing_controller(void **state) {
         assert_non_null(strstr(err.msg, "'pids' controller is not available"));
 }
 
-static void test_v2_open_and_oom_kills(void **state) {
+static void test_v2_open_oom_kills_and_stats(void **state) {
         const char *root = *state;
         _cleanup_free_ char *dir = mkdirf("%s/c4", root);
         put(dir, "memory.events", "low 0\nhigh 0\nmax 3\noom 2\noom_kill 2\n");
@@ -334,6 +334,18 @@ static void test_v2_open_and_oom_kills(void **state) {
         assert_int_equal(n, 2);
         assert_true(rt_cgroup_oom_fd(cg, &err) >= 0);
         assert_int_equal(rt_cgroup_oom_drain(cg), 0);
+
+        /* no pids controller here: that counter reads 0 */
+        struct rt_cgroup_stats st;
+        put(dir, "memory.current", "123456\n");
+        put(dir, "cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n");
+        assert_int_equal(rt_cgroup_stats(cg, &st, &err), 0);
+        assert_int_equal(st.memory_usage, 123456);
+        assert_int_equal(st.cpu_usage_ns, 2500000);
+        assert_int_equal(st.pids_current, 0);
+        put(dir, "pids.current", "garbage\n");
+        assert_int_equal(rt_cgroup_stats(cg, &st, &err), -EINVAL);
+        assert_non_null(strstr(err.msg, "pids.current' holds no number"));
         rt_cgroup_free(cg);
 
         assert_int_equal(rt_cgroup_open_in(&host, "/nope", &cg, &err), -ENOENT);
@@ -456,7 +468,7 @@ static void test_v1_failed_create_rolls_back(void **state) {
         }
 }
 
-static void test_v1_open_and_oom_kills(void **state) {
+static void test_v1_open_oom_kills_and_stats(void **state) {
         const char *root = *state;
         _cleanup_free_ char *mountinfo = NULL;
         v1_fake_host(root, &mountinfo);
@@ -471,6 +483,14 @@ static void test_v1_open_and_oom_kills(void **state) {
         assert_int_equal(cg->n_dirs, 1);        /* only the hierarchy the cgroup exists in */
         assert_int_equal(rt_cgroup_oom_kills(cg, &n, &err), 0);
         assert_int_equal(n, 3);
+
+        /* cpuacct and pids hierarchies exist but the cgroup is not in them: 0 */
+        struct rt_cgroup_stats st;
+        put(mem, "memory.usage_in_bytes", "4096\n");
+        assert_int_equal(rt_cgroup_stats(cg, &st, &err), 0);
+        assert_int_equal(st.memory_usage, 4096);
+        assert_int_equal(st.cpu_usage_ns, 0);
+        assert_int_equal(st.pids_current, 0);
         rt_cgroup_free(cg);
 
         assert_int_equal(rt_cgroup_open_in(&host, "/none", &cg, &err), -ENOENT);
@@ -489,13 +509,13 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_v2_failed_create_removes_what_it_made,
                                                 tmp_setup, tmp_teardown),
                 cmocka_unit_test_setup_teardown(test_v2_missing_controller, tmp_setup, tmp_teardown),
-                cmocka_unit_test_setup_teardown(test_v2_open_and_oom_kills, tmp_setup, tmp_teardown),
+                cmocka_unit_test_setup_teardown(test_v2_open_oom_kills_and_stats, tmp_setup, tmp_teardown),
                 cmocka_unit_test_setup_teardown(test_v1_create_applies, tmp_setup, tmp_teardown),
                 cmocka_unit_test_setup_teardown(test_v1_missing_controller_creates_nothing,
                                                 tmp_setup, tmp_teardown),
                 cmocka_unit_test_setup_teardown(test_v1_failed_create_rolls_back, tmp_setup,
                                                 tmp_teardown),
-                cmocka_unit_test_setup_teardown(test_v1_open_and_oom_kills, tmp_setup, tmp_teardown),
+                cmocka_unit_test_setup_teardown(test_v1_open_oom_kills_and_stats, tmp_setup, tmp_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
