@@ -24,13 +24,16 @@ shim_ctrd_shim_SOURCES = shim/main.c
 shim_ctrd_shim_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 shim_ctrd_shim_LDADD = $(RUNTIME_LIBS)
 
-UNIT_TESTS += tests/unit/test-rt-spec tests/unit/test-rt-names
+UNIT_TESTS += tests/unit/test-rt-spec tests/unit/test-rt-names tests/unit/test-rt-resolve
 tests_unit_test_rt_spec_SOURCES = tests/unit/test-rt-spec.c
 tests_unit_test_rt_spec_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_rt_spec_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
 tests_unit_test_rt_names_SOURCES = tests/unit/test-rt-names.c
 tests_unit_test_rt_names_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_test_rt_names_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
+tests_unit_test_rt_resolve_SOURCES = tests/unit/test-rt-resolve.c
+tests_unit_test_rt_resolve_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_test_rt_resolve_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
 
 EXTRA_DIST += tests/helpers/mkbundle.sh
 
