@@ -48,3 +48,5 @@ UNIT_TESTS += tests/unit/test-shim-monitor
 tests_unit_test_shim_monitor_SOURCES = tests/unit/test-shim-monitor.c
 tests_unit_test_shim_monitor_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/shim
 tests_unit_test_shim_monitor_LDADD = $(MONITOR_LIBS) $(TEST_UNIT_LIBS)
+
+INTEGRATION_TESTS += tests/integration/monitor-fakert.sh
