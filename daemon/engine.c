@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "fs-util.h"
+#include "daemon/image-service.h"
 #include "store/store.h"
 
 /* The roots hold other users' container files: traversable, not listable. */
@@ -73,6 +74,9 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = store_engine_id(e->store, &e->engine_id, err);
         if (r < 0)
                 goto fail;
+        r = image_service_open(loop, e->store, e->data_root, e->storage_driver, &e->images, err);
+        if (r < 0)
+                goto fail;
         return 0;
 
 fail:
@@ -81,6 +85,7 @@ fail:
 }
 
 void engine_done(struct ctrd_engine *e) {
+        image_service_free(e->images);
         store_close(e->store);
         free(e->engine_id);
         free(e->storage_driver);

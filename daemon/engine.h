@@ -12,6 +12,7 @@
 #include "error.h"
 
 struct store;
+struct image_service;
 
 struct engine_config {
         const char *data_root;          /* DATA: ctrd.db, layers, containers */
@@ -23,6 +24,7 @@ struct engine_config {
 struct ctrd_engine {
         uv_loop_t *loop;
         struct store *store;
+        struct image_service *images;   /* daemon/image-service.h */
         char *data_root;
         char *run_root;
         char *engine_id;                /* stable across restarts (store meta) */

@@ -10,10 +10,14 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/layer-fs.c daemon/layer-fs.h \
 	daemon/layer-store.c daemon/layer-store.h \
 	daemon/graphdriver.c daemon/graphdriver.h \
-	daemon/graphdriver-overlay.c daemon/graphdriver-copy.c
+	daemon/graphdriver-overlay.c daemon/graphdriver-copy.c \
+	daemon/image-config.c daemon/image-config.h \
+	daemon/image-service.c daemon/image-service.h \
+	daemon/image-remove.c \
+	daemon/image-import.c daemon/image-import.h
 
-IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS)
-IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
+IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS) $(JANSSON_CFLAGS)
+IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS) \
 	$(TEST_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-image-digest

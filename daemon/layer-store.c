@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,32 @@ static int extract_into(const char *tmp, int fd, bool allow_devices,
         return 0;
 }
 
+static int write_info(const char *tmp, const struct layer_store_result *res,
+                      struct ctrd_error *err) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        if (asprintf(&path, "%s/info", tmp) < 0 ||
+            asprintf(&text, "%s %" PRIu64 " %" PRIu64 "\n", res->diff_id, res->size,
+                     res->tar_size) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        return ctrd_write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+int layer_store_info(const struct layer_store *ls, const char *chain_id,
+                     struct layer_store_result *ret, struct ctrd_error *err) {
+        _cleanup_free_ char *path = layer_store_path(ls, chain_id, "info"), *text = NULL;
+        if (!path)
+                return ctrd_error_set(err, EINVAL, "invalid chainID '%s'", chain_id);
+        int r = ctrd_read_file(path, 4096, &text, NULL, err);
+        if (r < 0)
+                return r;
+        *ret = (struct layer_store_result) { .existed = true };
+        if (sscanf(text, "%71s %" SCNu64 " %" SCNu64, ret->diff_id, &ret->size, &ret->tar_size) != 3 ||
+            !digest_is_valid(ret->diff_id))
+                return ctrd_error_set(err, EBADMSG, "'%s' is damaged", path);
+        memcpy(ret->chain_id, chain_id, DIGEST_STR_LEN + 1);
+        return 0;
+}
+
 /* Moves the finished tmp dir to its chainID name and adds the short link. */
 static int publish(struct layer_store *ls, const char *tmp, struct layer_store_result *ret,
                    struct ctrd_error *err) {
@@ -145,6 +172,8 @@ int layer_store_unpack(struct layer_store *ls, int fd, const char *parent_chain,
                         r = ctrd_error_set(err, -r, "computing the chainID");
         }
         if (r >= 0)
+                r = write_info(tmp, ret, err);
+        if (r >= 0)
                 r = publish(ls, tmp, ret, err);
         if (r < 0)
                 layer_fs_remove_path(tmp, NULL);
@@ -152,6 +181,15 @@ int layer_store_unpack(struct layer_store *ls, int fd, const char *parent_chain,
 }
 
 int layer_store_remove(struct layer_store *ls, const char *chain_id, struct ctrd_error *err) {
+        _cleanup_free_ char *grave = NULL;
+        int r = layer_store_detach(ls, chain_id, &grave, err);
+        if (r < 0)
+                return r;
+        return layer_fs_remove_path(grave, err);
+}
+
+int layer_store_detach(struct layer_store *ls, const char *chain_id, char **ret_grave,
+                       struct ctrd_error *err) {
         _cleanup_free_ char *dir = layer_store_path(ls, chain_id, NULL);
         _cleanup_free_ char *link = layer_store_short_path(ls, chain_id);
         _cleanup_free_ char *grave = NULL;
@@ -170,5 +208,6 @@ int layer_store_remove(struct layer_store *ls, const char *chain_id, struct ctrd
                 rmdir(grave);
                 return ctrd_error_sys(err, e, "moving '%s' away", dir);
         }
-        return layer_fs_remove_path(grave, err);
+        *ret_grave = TAKE_PTR(grave);
+        return 0;
 }

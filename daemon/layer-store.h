@@ -3,6 +3,8 @@
  *
  *   DATA/layers/<chain-hex>/diff/           the extracted tree (overlay format)
  *   DATA/layers/<chain-hex>/layer.tar.zst   the exact tar stream, for save
+ *   DATA/layers/<chain-hex>/info            "diffID size tar_size", for a later import
+ *                                           that finds the layer already there
  *   DATA/layers/l/<short>  -> ../<chain-hex>/diff   short names for overlay lowerdir
  *   DATA/layers/tmp/                        work in progress, emptied at open
  *
@@ -55,5 +57,17 @@ int layer_store_unpack(struct layer_store *ls, int fd, const char *parent_chain,
                        const char *expect_diff_id, bool allow_devices,
                        struct layer_store_result *ret, struct ctrd_error *err);
 
+/* Reads what unpack learnt about an existing layer (diff_id, sizes; existed = true). */
+int layer_store_info(const struct layer_store *ls, const char *chain_id,
+                     struct layer_store_result *ret, struct ctrd_error *err);
+
 /* Removes a layer's files; a missing layer is fine. */
 int layer_store_remove(struct layer_store *ls, const char *chain_id, struct ctrd_error *err);
+
+/*
+ * The quick half of remove, for the loop thread: the layer loses its name
+ * (renamed into tmp/, short link gone) so nothing can start using it, and
+ * *ret_grave (heap) is left for layer_fs_remove_path() on the threadpool.
+ */
+int layer_store_detach(struct layer_store *ls, const char *chain_id, char **ret_grave,
+                       struct ctrd_error *err);

@@ -1,0 +1,97 @@
+/*
+ * The image service: images, their tags and their layers, on the loop
+ * thread. Records live in SQLite (store/images.h), layer trees under
+ * DATA/layers (layer-store.h), config blobs under DATA/image/configs/<hex>.
+ * Slow work (extracting, hashing, writing archives, deleting trees) runs on
+ * the uv threadpool: see image-import.c, image-load.c, image-save.c.
+ *
+ * Names resolve as Docker resolves them: a full or "sha256:"-prefixed ID, a
+ * unique ID prefix, or a reference ("bb" = docker.io/library/bb:latest,
+ * "bb@sha256:...").
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "daemon/layer-store.h"
+#include "error.h"
+#include "store/images.h"
+
+struct store;
+struct graphdriver;
+
+struct image_service {
+        uv_loop_t *loop;
+        struct store *store;
+        struct layer_store *layers;
+        const struct graphdriver *driver;
+        char *configs_dir;              /* DATA/image/configs */
+        char *tmp_dir;                  /* DATA/image/tmp: uploads and work in progress */
+};
+
+/* driver: "overlay", "copy", or NULL to pick overlay when this kernel and file system allow it. */
+int image_service_open(uv_loop_t *loop, struct store *store, const char *data_root,
+                       const char *driver, struct image_service **ret, struct ctrd_error *err);
+void image_service_free(struct image_service *svc);
+
+int image_resolve(struct image_service *svc, const char *name, struct store_image *ret,
+                  struct ctrd_error *err);
+
+/* Everything inspect and list show about one image. */
+struct image_info {
+        struct store_image rec;
+        char **tags;            /* full references, sorted */
+        char **digests;
+        json_t *config;         /* the parsed config blob */
+};
+int image_info_load(struct image_service *svc, const struct store_image *rec,
+                    struct image_info *ret, struct ctrd_error *err);
+void image_info_clear(struct image_info *info);
+
+/* The config file of an image: DATA/image/configs/<hex>. */
+char *image_config_path(struct image_service *svc, const char *image_id);
+
+/* The chainIDs of the image's layers, bottom first (NULL-terminated). */
+int image_layer_chain(struct image_service *svc, const char *image_id, char ***ret,
+                      struct ctrd_error *err);
+
+/*
+ * Lists images; pattern (NULL: all) is Docker's "reference" filter, a glob
+ * on the familiar name or name:tag; dangling < 0 ignores the filter.
+ */
+int image_list(struct image_service *svc, const char *pattern, int dangling,
+               struct image_info **ret, size_t *ret_n, struct ctrd_error *err);
+
+int image_tag(struct image_service *svc, const char *name, const char *repo, const char *tag,
+              struct ctrd_error *err);
+
+/* Docker's rmi: *ret_report is [{"Untagged": ...}, {"Deleted": ...}]. */
+int image_remove(struct image_service *svc, const char *name, bool force,
+                 json_t **ret_report, struct ctrd_error *err);
+
+/* Removes unused images (all_unused false: only untagged ones): {"ImagesDeleted", "SpaceReclaimed"}. */
+int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
+                struct ctrd_error *err);
+
+/* A new image made by import or load, ready to be recorded. */
+struct image_new {
+        char id[DIGEST_STR_LEN + 1];
+        int64_t created;
+        struct layer_store_result *layers;      /* bottom first */
+        size_t n_layers;
+        char **refs;                            /* full references to point at it */
+};
+void image_new_clear(struct image_new *img);
+
+/*
+ * Records img (its layers, the image, its references) in one transaction.
+ * Fails with -EAGAIN if a layer vanished meanwhile (a concurrent delete).
+ */
+int image_commit(struct image_service *svc, const struct image_new *img, bool *ret_existed,
+                 struct ctrd_error *err);
+
+/* Drops layers no image uses: records now, trees on the threadpool. Adds {"Deleted": chainID}. */
+int image_gc_layers(struct image_service *svc, json_t *report, struct ctrd_error *err);
