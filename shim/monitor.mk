@@ -50,3 +50,4 @@ tests_unit_test_shim_monitor_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(
 tests_unit_test_shim_monitor_LDADD = $(MONITOR_LIBS) $(TEST_UNIT_LIBS)
 
 INTEGRATION_TESTS += tests/integration/monitor-fakert.sh
+INTEGRATION_TESTS += tests/integration/monitor-busybox.sh
