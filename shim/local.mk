@@ -36,7 +36,8 @@ tests_unit_test_rt_resolve_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_test_rt_resolve_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
 
 INTEGRATION_TESTS += tests/integration/shim-exit.sh tests/integration/shim-vs-runc.sh \
-	tests/integration/shim-hostile.sh tests/integration/shim-cgroups.sh
+	tests/integration/shim-hostile.sh tests/integration/shim-cgroups.sh \
+	tests/integration/shim-isolation.sh
 EXTRA_DIST += tests/helpers/mkbundle.sh tests/integration/shim-lib.sh
 
 include $(top_srcdir)/shim/runtime/cgroup.mk
