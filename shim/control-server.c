@@ -43,12 +43,14 @@ static void conn_free(struct shim_conn *c) {
         free(c);
 }
 
-/* Replies are small and the peer reads them; one that does not is dropped. */
-static void conn_send(struct shim_conn *c, const char *line) {
+/* Replies are small and the peer reads them; one that does not is dropped (-1), else 1. */
+static int conn_send(struct shim_conn *c, const char *line) {
         if (send(c->w.fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
                 log_debug_errno(errno, "dropping control client");
                 conn_free(c);
+                return -1;
         }
+        return 1;
 }
 
 /* Receives one packet and at most one fd; returns the length, 0 at EOF, or -errno. */
@@ -76,8 +78,8 @@ static ssize_t conn_recv(int fd, char *buf, size_t size, int *ret_fd) {
         return n;
 }
 
-static void on_conn_event(struct shim_watch *w, uint32_t events) {
-        struct shim_conn *c = container_of(w, struct shim_conn, w);
+/* Handles one pending request: 1 when one was handled, 0 when none is pending, -1 when c was freed. */
+static int conn_handle_one(struct shim_conn *c) {
         struct shim_control *ctl = c->ctl;
         char buf[SHIM_REQUEST_MAX];
         _cleanup_close_ int fd = -EBADF;
@@ -86,18 +88,25 @@ static void on_conn_event(struct shim_watch *w, uint32_t events) {
 
         ssize_t n = conn_recv(c->w.fd, buf, sizeof(buf), &fd);
         if (n == -EAGAIN || n == -EINTR)
-                return;
+                return 0;
         if (n == 0 || (n < 0 && n != -EMSGSIZE)) {
                 conn_free(c);
-                return;
+                return -1;
         }
         int r = n < 0 ? ctrd_error_set(&err, EMSGSIZE, "request larger than %d bytes", SHIM_REQUEST_MAX)
                       : shim_request_parse(buf, (size_t) n, &req, &err);
         _cleanup_free_ char *reply = r < 0 ? shim_reply_error(&err) : ctl->handler(c, &req, &fd, ctl->userdata);
         if (reply)
-                conn_send(c, reply);
-        else if (!c->deferred)
+                return conn_send(c, reply);
+        if (!c->deferred) {
                 conn_free(c);   /* out of memory building the reply */
+                return -1;
+        }
+        return 1;
+}
+
+static void on_conn_event(struct shim_watch *w, uint32_t events) {
+        conn_handle_one(container_of(w, struct shim_conn, w));
 }
 
 static void on_listen_event(struct shim_watch *w, uint32_t events) {
@@ -172,16 +181,21 @@ void shim_control_broadcast(struct shim_control *ctl, const char *line) {
         struct shim_conn *next;
 
         /*
-         * Connections still in the backlog may carry a "wait" the loop never
-         * saw: accept them and handle the request each has already sent, so
-         * they get the event too instead of a reset when the shim exits.
+         * Requests the loop has not seen yet may include a "wait": accept
+         * what is in the backlog and handle every pending request first, so
+         * those clients get the event too instead of a reset when the shim
+         * exits.
          */
         for (;;) {
                 struct shim_conn *head = ctl->conns;
                 on_listen_event(&ctl->listen_w, EPOLLIN);
                 if (ctl->conns == head)
                         break;
-                on_conn_event(&ctl->conns->w, EPOLLIN);
+        }
+        for (struct shim_conn *c = ctl->conns; c; c = next) {
+                next = c->next;
+                while (conn_handle_one(c) > 0)
+                        ;
         }
         for (struct shim_conn *c = ctl->conns; c; c = next) {
                 next = c->next;
