@@ -17,6 +17,9 @@
 /* The stdin queue that makes attach clients pause until the container reads. */
 #define STDIN_MAX_PENDING (64 * 1024)
 
+/* Reads after the exit: 32 x 32 KiB covers a pipe grown to 1 MiB (the default maximum). */
+#define FINISH_MAX_READS 32
+
 /* One read's worth; dockerd also copies 32 KiB at a time. */
 static char read_buf[32 * 1024];
 
@@ -186,11 +189,17 @@ int shim_stdio_init(struct shim_stdio *s, struct shim_loop *loop, struct shim_lo
 }
 
 void shim_stdio_finish(struct shim_stdio *s) {
-        /* Whatever the container wrote before it died is still in the pipes: take it all. */
-        while (s->out_fd >= 0 && pump_once(s, &s->out_w, &s->out_fd, SHIM_STREAM_STDOUT))
-                ;
-        while (s->err_fd >= 0 && pump_once(s, &s->err_w, &s->err_fd, SHIM_STREAM_STDERR))
-                ;
+        /*
+         * Whatever the container wrote before it died is still in the pipes:
+         * take it, but only what a full pipe can hold, since a leftover
+         * process outside a pid namespace could keep writing for ever.
+         */
+        for (int i = 0; i < FINISH_MAX_READS && s->out_fd >= 0; i++)
+                if (!pump_once(s, &s->out_w, &s->out_fd, SHIM_STREAM_STDOUT))
+                        break;
+        for (int i = 0; i < FINISH_MAX_READS && s->err_fd >= 0; i++)
+                if (!pump_once(s, &s->err_w, &s->err_fd, SHIM_STREAM_STDERR))
+                        break;
         s->on_drained = NULL;
         if (s->out_fd >= 0)
                 stream_eof(s, &s->out_w, &s->out_fd, SHIM_STREAM_STDOUT);

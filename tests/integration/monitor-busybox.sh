@@ -85,6 +85,17 @@ wait_file "$T/oom.run/exit"
 jq -e '.oom_killed == true' "$T/oom.run/exit" >/dev/null || fail "OOM not reported: $(cat "$T/oom.run/exit")"
 cgroup_gone oom
 
+# --- a terminal: pty output logged raw, resize reaches the container --------
+new_bundle tty sh -c 'sleep 0.5; stty size'
+edit '.process.terminal = true'
+line=$(daemon tty)
+pid=$(printf '%s' "$line" | jq -e .pid) || fail "bad start line: $line"
+track "$pid" "$T/tty.run"
+"$CTL" "$T/tty.run" resize 40 120 || fail "resize failed"
+wait_file "$T/tty.run/exit"
+assert_eq "$(jq -r .log "$T/tty.log")" "$(printf '40 120\r')" "stty size after resize"
+cgroup_gone tty
+
 # --- a failed start: the runtime's error on the sync fd, nothing left --------
 new_bundle bad no-such-program
 line=$(daemon bad) || true

@@ -10,13 +10,15 @@ need_cmd jq
 FAKERT="$CTRD_BUILDDIR/shim/monitor-fakert"
 CTL="$CTRD_BUILDDIR/shim/monitor-ctl"
 
-# start NAME ARGS_JSON [shim flags...]: writes a bundle, starts the shim and
-# prints its start line (the command substitution ends when the shim closes fd 3).
+# start NAME ARGS_JSON [shim flags...]: writes a bundle (process.terminal from
+# $TERMINAL), starts the shim and prints its start line (the command
+# substitution ends when the shim closes fd 3).
 start() {
         name=$1 args=$2
         shift 2
         mkdir -p "$T/$name"
-        jq -n --argjson a "$args" '{process: {args: $a, env: ["PATH=/usr/bin:/bin"], cwd: "/"}}' \
+        jq -n --argjson a "$args" --argjson t "${TERMINAL:-false}" \
+                '{process: {terminal: $t, args: $a, env: ["PATH=/usr/bin:/bin"], cwd: "/"}}' \
                 > "$T/$name/config.json"
         "$FAKERT" daemon --bundle "$T/$name" --id "$name-$$" --run-dir "$T/$name/run" \
                 --log-path "$T/$name/log" --sync-fd 3 "$@" 3>&1 >/dev/null
@@ -117,6 +119,14 @@ for f in "$T/rot/log" "$T/rot/log.1" "$T/rot/log.2"; do
         [ "$(stat -c %s "$f")" -le 2000 ] || fail "$f is larger than --log-max-size"
 done
 assert_eq "$(tail -n 1 "$T/rot/log" | jq -r .log)" "line 199"
+
+# --- a terminal: raw pty output in the log, resize reaches the container ----
+line=$(TERMINAL=true start tty '["/bin/sh","-c","sleep 0.5; stty size"]')
+pid=$(printf '%s' "$line" | jq -e .pid) || fail "bad start line: $line"
+track "$pid" "$T/tty/run"
+"$CTL" "$T/tty/run" resize 40 120 || fail "resize failed"
+wait_file "$T/tty/run/exit"
+assert_eq "$(jq -r 'select(.stream == "stdout") | .log' "$T/tty/log")" "$(printf '40 120\r')" "stty size after resize"
 
 # --- orphans re-parented to the shim are reaped, not left as zombies --------
 line=$(start orphan '["/bin/sh","-c","(sleep 0.1 &); exec sleep 30"]')
