@@ -4,18 +4,22 @@
  *
  *   monitor-ctl RUN_DIR state | wait | exit | signal N | resize ROWS COLS
  *   monitor-ctl RUN_DIR attach STREAMS     (STREAMS: comma list of stdin,stdout,stderr)
+ *   monitor-ctl with-attach STREAMS CMD... (runs CMD with the other end of an attach
+ *                                           socket as fd 4, e.g. a shim given --attach 4:STREAMS)
  *
  * attach copies our stdin to the container (half-closing at EOF) and writes
  * the container's output to our stdout/stderr, decoding Docker's frames,
  * until the shim ends the stream.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -98,11 +102,41 @@ static int attach(int fd, const char *streams, struct ctrd_error *err) {
         return r;
 }
 
+/* Attached before the start: CMD gets the shim's end as fd 4, we pump our end. */
+static int with_attach(const char *streams, char *cmd[], struct ctrd_error *err) {
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+                return ctrd_error_sys(err, errno, "socketpair");
+        pid_t pid = fork();
+        if (pid < 0)
+                return ctrd_error_sys(err, errno, "fork");
+        if (pid == 0) {
+                /* dup2 onto itself would keep close-on-exec set. */
+                if (sp[1] == 4 ? fcntl(4, F_SETFD, 0) < 0 : dup2(sp[1], 4) < 0)
+                        _exit(127);
+                execvp(cmd[0], cmd);
+                _exit(127);
+        }
+        close(sp[1]);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                close(sp[0]);
+                return ctrd_error_set(err, EIO, "'%s' failed", cmd[0]);
+        }
+        int r = pump(sp[0], strstr(streams, "raw") != NULL);
+        close(sp[0]);
+        return r;
+}
+
 static int run(int argc, char *argv[], struct ctrd_error *err) {
         const char *cmd = argv[2];
         struct ctrd_shim_exit e;
         int r;
 
+        if (strcmp(argv[1], "with-attach") == 0 && argc > 3)
+                return with_attach(argv[2], argv + 3, err);
         if (strcmp(cmd, "exit") == 0) {
                 r = ctrd_shim_read_exit(argv[1], &e, err);
                 if (r >= 0)

@@ -104,6 +104,17 @@ wait_file "$T/cat/run/exit"
 jq -e '.exit_code == 0' "$T/cat/run/exit" >/dev/null || fail "cat exit: $(cat "$T/cat/run/exit")"
 assert_eq "$(jq -r .log "$T/cat/log")" "hello"
 
+# --- a client attached before the start sees the very first output ----------
+mkdir -p "$T/early"
+jq -n '{process: {args: ["/bin/sh","-c","echo early; echo early-err >&2"], env: ["PATH=/usr/bin:/bin"], cwd: "/"}}' \
+        > "$T/early/config.json"
+"$CTL" with-attach stdout,stderr "$FAKERT" daemon --bundle "$T/early" --id "early-$$" \
+        --run-dir "$T/early/run" --attach 4:stdout,stderr > "$T/early.out" 2> "$T/early.err" ||
+        fail "attached start failed: $(cat "$T/early.err")"
+assert_eq "$(cat "$T/early.out")" "early" "stdout through an attach given at the start"
+assert_eq "$(cat "$T/early.err")" "early-err" "stderr through an attach given at the start"
+wait_file "$T/early/run/exit"
+
 # --- without --stdin the container reads EOF at once -------------------------
 line=$(start nostdin '["/bin/cat"]')
 wait_file "$T/nostdin/run/exit"
