@@ -14,7 +14,9 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/image-config.c daemon/image-config.h \
 	daemon/image-service.c daemon/image-service.h \
 	daemon/image-remove.c \
-	daemon/image-import.c daemon/image-import.h
+	daemon/image-import.c daemon/image-import.h \
+	daemon/image-load.c daemon/image-load.h \
+	daemon/image-save.c daemon/image-save.h
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS) $(JANSSON_CFLAGS)
 IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS) \

@@ -22,7 +22,7 @@
 #include "daemon/layer-whiteout.h"
 
 /* openat2 is probed once; without it (ENOSYS) we fall back to a walk that refuses symlinks. */
-static int openat2_in_root(int rootfd, const char *path, int flags) {
+int layer_unpack_open_in_root(int rootfd, const char *path, int flags) {
         static int have_openat2 = 1;
         if (__atomic_load_n(&have_openat2, __ATOMIC_RELAXED)) {
                 struct open_how how = {
@@ -62,7 +62,7 @@ int layer_unpack_open_parent(int rootfd, const char *path, bool create, int *ret
         _cleanup_free_ char *parent = strndup(path, (size_t) (slash - path));
         if (!parent)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        int fd = openat2_in_root(rootfd, parent, flags);
+        int fd = layer_unpack_open_in_root(rootfd, parent, flags);
         if (fd >= 0 || errno != ENOENT || !create) {
                 if (fd < 0)
                         return ctrd_error_sys(err, errno, "resolving '%s' inside the layer", parent);
@@ -75,12 +75,12 @@ int layer_unpack_open_parent(int rootfd, const char *path, bool create, int *ret
                 char *end = strchrnul(p, '/');
                 char saved = *end;
                 *end = '\0';
-                fd = openat2_in_root(rootfd, parent, flags);
+                fd = layer_unpack_open_in_root(rootfd, parent, flags);
                 if (fd < 0 && errno == ENOENT) {
                         if (mkdirat(cur, strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent,
                                     0755) < 0)
                                 return ctrd_error_sys(err, errno, "creating directory '%s'", parent);
-                        fd = openat2_in_root(rootfd, parent, flags);
+                        fd = layer_unpack_open_in_root(rootfd, parent, flags);
                 }
                 if (fd < 0)
                         return ctrd_error_sys(err, errno, "resolving '%s' inside the layer", parent);

@@ -34,6 +34,13 @@ int layer_unpack_finish(struct layer_unpack *u, struct ctrd_error *err);
 void layer_unpack_free(struct layer_unpack *u);
 
 /*
+ * openat() of path resolved inside rootfd as if it were "/" (openat2
+ * RESOLVE_IN_ROOT; without openat2, a walk that refuses symlinks). Returns
+ * the fd, or -1 with errno set.
+ */
+int layer_unpack_open_in_root(int rootfd, const char *path, int flags);
+
+/*
  * Opens the parent directory of the cleaned path inside the root (O_PATH),
  * creating missing directories when create is set, and points *ret_base at
  * the last component. Used by the copy driver too.

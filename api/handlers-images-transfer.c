@@ -1,0 +1,259 @@
+/*
+ * The image endpoints that move archives: POST /images/create (import from
+ * the body), POST /images/load, GET /images/get and /images/{name}/get.
+ *
+ * Uploaded bodies are streamed into an unlinked temp file under
+ * DATA/image/tmp as they arrive; the handler then hands its fd to the image
+ * service, which works on the threadpool while the request is suspended.
+ * If the client leaves meanwhile, the work still finishes (a half-stored
+ * image would be worse) and its answer is dropped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "daemon/engine.h"
+#include "daemon/image-import.h"
+#include "daemon/image-load.h"
+#include "daemon/image-save.h"
+#include "fs-util.h"
+#include "handlers-images.h"
+#include "server-internal.h"
+#include "string-util.h"
+
+struct upload {
+        int fd;
+};
+
+static void upload_free(void *p) {
+        struct upload *u = p;
+        safe_close(u->fd);
+        free(u);
+}
+
+static int upload_open(struct api_request *req, struct upload **ret) {
+        struct upload *u = api_request_get_userdata(req);
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        const char *dir = api_request_engine(req)->images->tmp_dir;
+        int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        u = calloc(1, sizeof(*u));
+        if (!u) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        u->fd = fd;
+        api_request_set_userdata(req, u, upload_free);
+        *ret = u;
+        return 0;
+}
+
+int api_images_upload(struct api_request *req, const char *data, size_t len) {
+        struct upload *u = NULL;
+        int r = upload_open(req, &u);
+        if (r >= 0)
+                r = ctrd_write_all(u->fd, data, len);
+        return r;
+}
+
+/* The uploaded body, rewound, as an fd the caller owns (an empty file when there was none). */
+static int take_body(struct api_request *req) {
+        struct upload *u = NULL;
+        int r = upload_open(req, &u);
+        if (r < 0)
+                return r;
+        if (lseek(u->fd, 0, SEEK_SET) < 0)
+                return -errno;
+        return TAKE_FD(u->fd);
+}
+
+/* What a request that went asynchronous keeps; req is NULL once the client is gone. */
+struct pending {
+        struct api_request *req;
+};
+
+static void pending_cancel(struct api_request *req, void *userdata) {
+        struct pending *p = userdata;
+        p->req = NULL;
+}
+
+static struct pending *pending_new(struct api_request *req) {
+        struct pending *p = calloc(1, sizeof(*p));
+        if (p) {
+                p->req = req;
+                api_request_on_cancel(req, pending_cancel, p);
+        }
+        return p;
+}
+
+/* Returns the request to answer, or NULL when the client left; frees p either way. */
+static struct api_request *pending_finish(struct pending *p) {
+        struct api_request *req = p->req;
+        free(p);
+        if (req)
+                api_request_on_cancel(req, NULL, NULL);
+        return req;
+}
+
+static void import_done(int r, const struct ctrd_error *err, const char *id, void *userdata) {
+        struct api_request *req = pending_finish(userdata);
+        if (!req)
+                return;
+        if (r < 0) {
+                api_reply_errno(req, r, err);
+                return;
+        }
+        json_t *o = json_pack("{s:s}", "status", id);
+        _cleanup_free_ char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        if (s && api_stream_begin(req, 200, "application/json") >= 0) {
+                api_stream_write(req, s, strlen(s));
+                api_stream_write(req, "\n", 1);
+                api_stream_end(req);
+        } else {
+                api_reply_error(req, 500, "out of memory");
+        }
+}
+
+struct query_values {
+        const char *name;
+        char **list;
+        size_t n;
+        bool oom;
+};
+
+static enum MHD_Result collect_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value) {
+        struct query_values *q = cls;
+        if (strcmp(key, q->name) != 0 || !value)
+                return MHD_YES;
+        char **nl = reallocarray(q->list, q->n + 2, sizeof(char *));
+        if (!nl || !(nl[q->n] = strdup(value))) {
+                if (nl)
+                        q->list = nl;
+                q->oom = true;
+                return MHD_NO;
+        }
+        q->list = nl;
+        nl[++q->n] = NULL;
+        return MHD_YES;
+}
+
+/* Every value of a repeated query parameter ("changes", "names"); NULL when out of memory. */
+static char **query_all(struct api_request *req, const char *name) {
+        struct query_values q = { .name = name, .list = calloc(1, sizeof(char *)) };
+        if (!q.list)
+                return NULL;
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_value, &q);
+        if (q.oom) {
+                strv_free(q.list);
+                return NULL;
+        }
+        return q.list;
+}
+
+void api_handle_images_create(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        const char *src = api_request_query(req, "fromSrc");
+        if (api_request_query(req, "fromImage")) {
+                api_reply_error(req, 501, "pulling images from a registry is not supported by "
+                                "this ctrd; use load or import");
+                return;
+        }
+        if (!src || strcmp(src, "-") != 0) {
+                api_reply_error(req, src ? 501 : 400, src ? "importing from a URL is not "
+                                "supported; send the tarball as the body with fromSrc=-"
+                                : "fromSrc or fromImage is required");
+                return;
+        }
+        _cleanup_strv_free_ char **changes = query_all(req, "changes");
+        int fd = take_body(req);
+        if (!changes || fd < 0) {
+                safe_close(fd);
+                api_reply_errno(req, fd < 0 ? fd : -ENOMEM, NULL);
+                return;
+        }
+        struct pending *p = pending_new(req);
+        const char *msg = api_request_query(req, "message");
+        int r = p ? image_import_start(api_request_engine(req)->images, fd,
+                                       api_request_query(req, "repo"), api_request_query(req, "tag"),
+                                       changes, msg && *msg ? msg : NULL, import_done, p, &err)
+                  : (safe_close(fd), ctrd_error_set(&err, ENOMEM, "out of memory"));
+        if (r < 0) {
+                if (p)
+                        pending_finish(p);
+                api_reply_errno(req, r, &err);
+        }
+}
+
+static void load_done(int r, const struct ctrd_error *err, json_t *messages, void *userdata) {
+        struct api_request *req = pending_finish(userdata);
+        if (!req || api_stream_begin(req, 200, "application/json") < 0)
+                return;
+        size_t i;
+        json_t *m;
+        json_array_foreach(messages, i, m)
+                api_stream_write_json(req, json_incref(m));
+        /* After a 200 the error travels in the stream, where the CLI looks for it. */
+        if (r < 0)
+                api_stream_write_json(req, json_pack("{s:{s:s}, s:s}", "errorDetail", "message",
+                                                     err->msg, "error", err->msg));
+        api_stream_end(req);
+}
+
+void api_handle_images_load(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        int fd = take_body(req);
+        if (fd < 0) {
+                api_reply_errno(req, fd, NULL);
+                return;
+        }
+        struct pending *p = pending_new(req);
+        int r = p ? image_load_start(api_request_engine(req)->images, fd,
+                                     ctrd_parse_query_bool(api_request_query(req, "quiet")),
+                                     load_done, p, &err)
+                  : (safe_close(fd), ctrd_error_set(&err, ENOMEM, "out of memory"));
+        if (r < 0) {
+                if (p)
+                        pending_finish(p);
+                api_reply_errno(req, r, &err);
+        }
+}
+
+static void save_done(int r, const struct ctrd_error *err, const char *data, size_t len,
+                      void *userdata) {
+        struct api_request *req = pending_finish(userdata);
+        if (!req)
+                return;
+        if (r < 0)
+                api_reply_errno(req, r, err);
+        else
+                api_reply_text(req, 200, "application/x-tar", data, len);
+}
+
+void api_handle_images_save(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        const char *one = api_request_param(req, "name");
+        _cleanup_strv_free_ char **names = one ? calloc(2, sizeof(char *)) : query_all(req, "names");
+        if (names && one && !(names[0] = strdup(one)))
+                names = (strv_free(names), NULL);
+        if (!names) {
+                api_reply_error(req, 500, "out of memory");
+                return;
+        }
+        struct pending *p = pending_new(req);
+        int r = p ? image_save_start(api_request_engine(req)->images, names, save_done, p, &err)
+                  : ctrd_error_set(&err, ENOMEM, "out of memory");
+        if (r < 0) {
+                if (p)
+                        pending_finish(p);
+                api_reply_errno(req, r, &err);
+        }
+}
