@@ -24,7 +24,8 @@ shim_ctrd_shim_SOURCES = shim/main.c
 shim_ctrd_shim_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 shim_ctrd_shim_LDADD = $(RUNTIME_LIBS)
 
-UNIT_TESTS += tests/unit/test-rt-spec tests/unit/test-rt-names tests/unit/test-rt-resolve
+UNIT_TESTS += tests/unit/test-rt-spec tests/unit/test-rt-names tests/unit/test-rt-resolve \
+	tests/unit/test-rt-sync
 tests_unit_test_rt_spec_SOURCES = tests/unit/test-rt-spec.c
 tests_unit_test_rt_spec_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_rt_spec_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
@@ -34,6 +35,9 @@ tests_unit_test_rt_names_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
 tests_unit_test_rt_resolve_SOURCES = tests/unit/test-rt-resolve.c
 tests_unit_test_rt_resolve_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_test_rt_resolve_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
+tests_unit_test_rt_sync_SOURCES = tests/unit/test-rt-sync.c
+tests_unit_test_rt_sync_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_test_rt_sync_LDADD = $(RUNTIME_LIBS) $(TEST_UNIT_LIBS)
 
 INTEGRATION_TESTS += tests/integration/shim-exit.sh tests/integration/shim-vs-runc.sh \
 	tests/integration/shim-hostile.sh tests/integration/shim-cgroups.sh \

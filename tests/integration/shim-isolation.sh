@@ -70,4 +70,14 @@ out=$(CTRD_SECRET=leak shim fds 2>&1) || fail "fds run failed: $out"
 exec 7<&- 8>&-
 assert_eq "$(echo $out)" "0 1 2 3 == ONLY=this PATH=/bin PWD=/ SHLVL=1" "fds and environment"
 cgroup_gone fds
+# process.terminal: the container gets a pty of its own devpts instance as its
+# controlling terminal; ctrd-shim run relays our stdin/stdout through it.
+new_bundle tty sh -c 'tty; read line; echo "got $line"; exit 5'
+edit '.process.terminal = true'
+rc=0
+out=$(echo hello | shim tty 2>&1) || rc=$?
+assert_eq "$rc" 5 "exit code through a terminal"
+assert_contains "$out" "/dev/pts/0" "pty inside"
+assert_contains "$out" "got hello" "stdin relayed"
+cgroup_gone tty
 echo "PASS: $TEST_NAME"
