@@ -46,4 +46,19 @@ case "$out" in *survived*) fail "64 MiB fit in a 16 MiB container: $out" ;; esac
 assert_contains "$out" "OOM-killed" "OOM kill reported"
 [ "$rc" != 0 ] || fail "OOM-killed container exited 0"
 cgroup_gone oom
+
+# cgroup v2 through the empty unified tree of a hybrid host (on a v2 host the
+# runs above already were v2): a bind of the container's cgroup without a
+# cgroup namespace, a fresh cgroup2 mount whose root is the container's with one.
+uni=/sys/fs/cgroup/unified
+if [ "$(stat -fc %T $uni 2>/dev/null)" = cgroup2fs ]; then
+        new_bundle v2 sh -c 'awk "\$5 == \"/sys/fs/cgroup\" { print \$4, \$9 }" /proc/self/mountinfo; grep ^0: /proc/self/cgroup'
+        out=$("$CTRD_SHIM" run --bundle "$B" --id v2 --cgroup-root $uni 2>&1) || fail "v2 run: $out"
+        assert_eq "$(echo $out)" "$CG_PARENT/v2 cgroup2 0::$CG_PARENT/v2" "v2 bind"
+        [ -e "$uni$CG_PARENT/v2" ] && fail "v2 cgroup left behind"
+        edit '.linux.namespaces += [{type: "cgroup"}]'
+        out=$("$CTRD_SHIM" run --bundle "$B" --id v2 --cgroup-root $uni 2>&1) || fail "v2 run: $out"
+        assert_eq "$(echo $out)" "/ cgroup2 0::/" "v2 with a cgroup namespace"
+        [ -e "$uni$CG_PARENT/v2" ] && fail "v2 cgroup left behind"
+fi
 echo "PASS: $TEST_NAME"
