@@ -1,4 +1,5 @@
 #include "cmd.h"
+#include "cmd-images.h"
 
 #include "macro.h"
 
@@ -6,6 +7,7 @@
 const struct ctl_command ctl_commands[] = {
         { "version", ctl_cmd_version, "Show the ctrctl and ctrd versions" },
         { "info", ctl_cmd_info, "Show system-wide information" },
+        CTL_IMAGE_COMMANDS,
 };
 
 const size_t ctl_commands_count = ARRAY_SIZE(ctl_commands);

@@ -153,12 +153,15 @@ static int drop_image(struct image_service *svc, const struct store_image *img, 
         return r;
 }
 
-/* How many containers (running or not) were created from the image; they need its layers. */
-static int64_t users(struct image_service *svc, const char *id) {
+/* Whether a container (running or not) was created from the image: it needs the layers. */
+static bool in_use(struct image_service *svc, const char *id, char **ret_container) {
         int64_t n = 0;
+        *ret_container = NULL;
+        if (svc->in_use)
+                return svc->in_use(svc->in_use_data, id, ret_container);
         if (store_container_count_by_image(svc->store, id, &n, NULL) < 0)
-                return 1;       /* unknown: assume used rather than pull layers from under it */
-        return n;
+                return true;    /* unknown: keep the layers rather than pull them from under it */
+        return n > 0;
 }
 
 /*
@@ -170,6 +173,7 @@ static int64_t users(struct image_service *svc, const char *id) {
 static int plan_remove(struct image_service *svc, const char *name, const struct store_image *img,
                        bool force, json_t *report, struct ctrd_error *err) {
         _cleanup_strv_free_ char **tags = NULL;
+        _cleanup_free_ char *container = NULL;
         int r = store_ref_list(svc->store, img->id, false, &tags, err);
         if (r < 0)
                 return r;
@@ -178,7 +182,7 @@ static int plan_remove(struct image_service *svc, const char *name, const struct
                 n_tags++;
         bool by_id = strncmp(name, img->id + 7, strlen(name)) == 0 ||
                      strncmp(name, img->id, strlen(name)) == 0;
-        int64_t used = users(svc, img->id);
+        bool used = in_use(svc, img->id, &container);
         if (!by_id) {
                 struct image_ref ref = { 0 };
                 r = image_ref_parse(name, &ref, err);
@@ -194,19 +198,19 @@ static int plan_remove(struct image_service *svc, const char *name, const struct
                 }
                 if (used && !force)
                         return ctrd_error_set(err, EBUSY, "conflict: unable to remove repository "
-                                              "reference \"%s\" (must force) - %" PRId64
-                                              " container(s) using its referenced image %.12s",
-                                              name, used, img->id + 7);
+                                              "reference \"%s\" (must force) - container %.12s is "
+                                              "using its referenced image %.12s", name,
+                                              container ? container : "", img->id + 7);
         } else if (n_tags > 1 && !force) {
                 return ctrd_error_set(err, EBUSY, "conflict: unable to delete %.12s (must be "
                                       "forced) - image is referenced in multiple repositories",
                                       img->id + 7);
         } else if (used && !force) {
                 return ctrd_error_set(err, EBUSY, "conflict: unable to delete %.12s (must be "
-                                      "forced) - image is being used by %" PRId64 " container(s)",
-                                      img->id + 7, used);
+                                      "forced) - image is being used by container %.12s",
+                                      img->id + 7, container ? container : "");
         }
-        return drop_image(svc, img, used > 0, report, err);
+        return drop_image(svc, img, used, report, err);
 }
 
 int image_remove(struct image_service *svc, const char *name, bool force,
@@ -247,8 +251,9 @@ int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
                 r = store_image_list(svc->store, &recs, &n, err);
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 _cleanup_strv_free_ char **tags = NULL;
+                _cleanup_free_ char *container = NULL;
                 r = store_ref_list(svc->store, recs[i].id, false, &tags, err);
-                if (r < 0 || (tags[0] && !all_unused) || users(svc, recs[i].id) > 0)
+                if (r < 0 || (tags[0] && !all_unused) || in_use(svc, recs[i].id, &container))
                         continue;
                 r = drop_image(svc, &recs[i], false, deleted, err);
                 reclaimed += recs[i].size;

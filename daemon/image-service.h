@@ -23,6 +23,13 @@
 struct store;
 struct graphdriver;
 
+/*
+ * Asks the container manager whether a container uses image_id; fills
+ * ret_container (heap) with its ID when so. Without one, the containers
+ * table is asked how many containers use the image.
+ */
+typedef bool (*image_in_use_fn)(void *userdata, const char *image_id, char **ret_container);
+
 struct image_service {
         uv_loop_t *loop;
         struct store *store;
@@ -30,6 +37,8 @@ struct image_service {
         const struct graphdriver *driver;
         char *configs_dir;              /* DATA/image/configs */
         char *tmp_dir;                  /* DATA/image/tmp: uploads and work in progress */
+        image_in_use_fn in_use;
+        void *in_use_data;
 };
 
 /* driver: "overlay", "copy", or NULL to pick overlay when this kernel and file system allow it. */
