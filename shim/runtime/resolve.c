@@ -49,74 +49,97 @@ static int create(int rootfd, const char *cur, bool last, int flags) {
         return 0;
 }
 
-int rt_resolve_walk(int rootfd, const char *path, int flags, char **ret) {
-        _cleanup_free_ char *rest = strdup(path), *cur = calloc(1, strlen(path) + PATH_MAX + 2);
-        int links = 0;
+/* The state of one walk: the symlink-free prefix done so far, and what is left. */
+struct walk {
+        int rootfd;
+        int flags;
+        int links;
+        char *rest;                     /* heap: the components still to resolve */
+        char cur[PATH_MAX];             /* relative to rootfd, "" = the top */
+};
 
-        if (!rest || !cur)
+/* Drops the first component (ending at end) from w->rest; returns 0. */
+static int advance(struct walk *w, const char *end) {
+        memmove(w->rest, end, strlen(end) + 1);
+        return 0;
+}
+
+/* w->cur is a symlink: restart from its target, relative to the rootfs top when absolute. */
+static int follow(struct walk *w, const char *end) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(w->rootfd, w->cur, target, sizeof(target) - 1);
+        if (n < 0)
+                return -errno;
+        target[n] = '\0';
+        if (++w->links > MAX_LINKS)
+                return -ELOOP;
+        pop(w->cur);
+        if (target[0] == '/')
+                w->cur[0] = '\0';
+        return splice_link(&w->rest, target, end);
+}
+
+/* Resolves one component name[0..len) on top of w->cur. */
+static int step(struct walk *w, const char *name, size_t len, const char *end) {
+        bool last = !end[strspn(end, "/")];
+        size_t curlen = strlen(w->cur);
+        struct stat st;
+
+        if (len == 1 && name[0] == '.')
+                return advance(w, end);
+        if (len == 2 && name[0] == '.' && name[1] == '.') {
+                pop(w->cur);    /* at the top ".." stays at the top */
+                return advance(w, end);
+        }
+        if (curlen + len + 2 > sizeof(w->cur))
+                return -ENAMETOOLONG;
+        if (curlen)
+                w->cur[curlen++] = '/';
+        memcpy(w->cur + curlen, name, len);
+        w->cur[curlen + len] = '\0';
+
+        if (fstatat(w->rootfd, w->cur, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                int r = -errno;
+                if (r != -ENOENT || !(w->flags & (RT_RESOLVE_MKDIR | RT_RESOLVE_MKFILE)))
+                        return r;
+                if ((r = create(w->rootfd, w->cur, last, w->flags)) < 0)
+                        return r;
+                return advance(w, end);
+        }
+        if (S_ISLNK(st.st_mode))
+                return follow(w, end);
+        if (!last && !S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        return advance(w, end);
+}
+
+int rt_resolve_walk(int rootfd, const char *path, int flags, char **ret) {
+        _cleanup_free_ struct walk *w = calloc(1, sizeof(*w));
+        char end[PATH_MAX];
+        int r = 0;
+
+        if (!w || !(w->rest = strdup(path)))
                 return -ENOMEM;
+        w->rootfd = rootfd;
+        w->flags = flags;
         for (;;) {
-                char *p = rest;
-                while (*p == '/')
-                        p++;
+                char *p = w->rest + strspn(w->rest, "/");
                 if (!*p)
                         break;
-                char *end = strchrnul(p, '/');
-                bool last = !end[strspn(end, "/")];
-                size_t len = (size_t) (end - p);
-                char after[PATH_MAX];
-                if (strlen(end) >= sizeof(after))
-                        return -ENAMETOOLONG;
-                memcpy(after, end, strlen(end) + 1);
-
-                if (len == 1 && p[0] == '.') {
-                        memmove(rest, after, strlen(after) + 1);
-                        continue;
+                /* step() rewrites w->rest, so the tail after this component is copied out. */
+                char *e = strchrnul(p, '/');
+                if (strlen(e) >= sizeof(end)) {
+                        r = -ENAMETOOLONG;
+                        break;
                 }
-                if (len == 2 && p[0] == '.' && p[1] == '.') {
-                        pop(cur);       /* at the top ".." stays at the top */
-                        memmove(rest, after, strlen(after) + 1);
-                        continue;
-                }
-                size_t curlen = strlen(cur);
-                if (curlen + len + 2 > PATH_MAX)
-                        return -ENAMETOOLONG;
-                if (curlen)
-                        cur[curlen++] = '/';
-                memcpy(cur + curlen, p, len);
-                cur[curlen + len] = '\0';
-
-                struct stat st;
-                if (fstatat(rootfd, cur, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        int r = -errno;
-                        if (r != -ENOENT || !(flags & (RT_RESOLVE_MKDIR | RT_RESOLVE_MKFILE)))
-                                return r;
-                        if ((r = create(rootfd, cur, last, flags)) < 0)
-                                return r;
-                        memmove(rest, after, strlen(after) + 1);
-                        continue;
-                }
-                if (S_ISLNK(st.st_mode)) {
-                        char target[PATH_MAX];
-                        ssize_t n = readlinkat(rootfd, cur, target, sizeof(target) - 1);
-                        if (n < 0)
-                                return -errno;
-                        target[n] = '\0';
-                        if (++links > MAX_LINKS)
-                                return -ELOOP;
-                        pop(cur);
-                        if (target[0] == '/')
-                                cur[0] = '\0';
-                        if (splice_link(&rest, target, after) < 0)
-                                return -ENOMEM;
-                        continue;
-                }
-                if (!last && !S_ISDIR(st.st_mode))
-                        return -ENOTDIR;
-                memmove(rest, after, strlen(after) + 1);
+                memcpy(end, e, strlen(e) + 1);
+                if ((r = step(w, p, (size_t) (e - p), end)) < 0)
+                        break;
         }
-        *ret = TAKE_PTR(cur);
-        return 0;
+        if (r >= 0 && !(*ret = strdup(w->cur)))
+                r = -ENOMEM;
+        free(w->rest);
+        return r < 0 ? r : 0;
 }
 
 int rt_resolve_open(int rootfd, const char *path, int flags, int open_flags,
