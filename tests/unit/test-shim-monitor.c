@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -90,7 +92,7 @@ static int teardown(void **state) {
 }
 
 /* Starts sh -c script on the fixture's pipes and hands our ends to a new monitor. */
-static struct shim_monitor *start(struct fixture *f, const char *script) {
+static struct shim_monitor *start_oom(struct fixture *f, const char *script, int oom_fd) {
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
@@ -105,7 +107,7 @@ static struct shim_monitor *start(struct fixture *f, const char *script) {
         close(f->err_pipe[1]);
         struct shim_monitor_config cfg = {
                 .run_dir = f->run_dir, .run_dir_fd = f->run_dir_fd, .pid = pid, .signal_fd = f->signal_fd,
-                .oom_fd = -1, .open_stdin = true, .log = f->log,
+                .oom_fd = oom_fd, .open_stdin = true, .log = f->log,
                 .stdio = { .out = f->out_pipe[0], .err = f->err_pipe[0], .in = f->in_pipe[1], .pty = -1 },
                 .ops = { .oom_kills = fake_oom_kills, .destroy = fake_destroy, .userdata = f },
         };
@@ -113,6 +115,10 @@ static struct shim_monitor *start(struct fixture *f, const char *script) {
         struct ctrd_error err = { 0 };
         assert_int_equal(shim_monitor_new(f->loop, &cfg, &m, &err), 0);
         return m;
+}
+
+static struct shim_monitor *start(struct fixture *f, const char *script) {
+        return start_oom(f, script, -1);
 }
 
 static char *read_log(struct fixture *f) {
@@ -251,12 +257,53 @@ static void test_attach_rejects_non_socket(void **state) {
         shim_monitor_free(m);
 }
 
+static void test_oom_fd_marks_the_exit(void **state) {
+        struct fixture *f = *state;
+        int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        assert_true(efd >= 0);
+        /* The kernel's OOM notification, simulated: the counter alone says nothing here. */
+        uint64_t one = 1;
+        assert_int_equal(write(efd, &one, sizeof(one)), sizeof(one));
+        struct shim_monitor *m = start_oom(f, "sleep 0.2; exit 1", efd);
+        assert_int_equal(shim_monitor_run(m), 0);
+        shim_monitor_free(m);
+        close(efd);
+
+        struct ctrd_shim_exit e;
+        assert_int_equal(ctrd_shim_read_exit(f->run_dir, &e, NULL), 0);
+        assert_int_equal(e.exit_code, 1);
+        assert_true(e.oom_killed);
+}
+
+static void test_output_held_open_after_exit(void **state) {
+        struct fixture *f = *state;
+        struct timespec t0, t1;
+        /* A background child keeps stdout open after the init exits: the drain gives up after 1 s. */
+        struct shim_monitor *m = start(f, "sleep 3 & echo $! >&2; exit 5");
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(shim_monitor_run(m), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        shim_monitor_free(m);
+
+        _cleanup_free_ char *log = read_log(f);
+        int bg = 0;
+        assert_int_equal(sscanf(log, "{\"log\":\"%d", &bg), 1);
+        kill((pid_t) bg, SIGKILL);
+        double secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        assert_true(secs >= 0.9 && secs < 2.5);
+        struct ctrd_shim_exit e;
+        assert_int_equal(ctrd_shim_read_exit(f->run_dir, &e, NULL), 0);
+        assert_int_equal(e.exit_code, 5);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_exit_code_logs_and_wait, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_signal_and_state, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_attach_stdin_and_frames, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_attach_rejects_non_socket, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_oom_fd_marks_the_exit, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_output_held_open_after_exit, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
