@@ -65,8 +65,19 @@ edit '.process.user = {uid: 1000, gid: 1000, additionalGids: [5, 65534], umask: 
       | .process.noNewPrivileges = false
       | .process.env += ["FOO=bar baz"]
       | .hostname = "probe-host"
-      | .linux.namespaces += [{type: "cgroup"}]'
+      | .linux.namespaces += [{type: "cgroup"}]
+      | .mounts += [{destination: "/data", type: "bind", source: "'"$T/data"'",
+                     options: ["rbind", "ro", "nosuid", "nodev", "noexec", "rprivate"]},
+                    {destination: "/data/file", type: "bind", source: "'"$B/config.json"'",
+                     options: ["bind", "rw"]},
+                    {destination: "/scratch", type: "tmpfs", source: "tmpfs",
+                     options: ["size=1m", "mode=700", "noexec", "nodev"]}]'
+mkdir -p "$T/data"
+touch "$T/data/file"
 check custom
 grep -q '^uid=1000 gid=1000 groups=5(tty),65534(nobody)' "$T/ours" || fail "user not switched: $(grep uid= "$T/ours")"
 grep -q '^CapAmb:	0000000000000020$' "$T/ours" || fail "ambient CAP_KILL not raised"
+grep -q '^/data [a-z0-9]* ro,nosuid,nodev,noexec' "$T/ours" || fail "bind mount options not applied"
+grep -q '^/data/file [a-z0-9]* rw' "$T/ours" || fail "file bind mount missing"
+grep -q '^/scratch tmpfs rw,nodev,noexec' "$T/ours" || fail "tmpfs options not applied"
 echo "PASS: $TEST_NAME"
