@@ -17,13 +17,32 @@
 #include "child.h"
 #include "fs-util.h"
 
+/* Binds the rootfs onto itself: pivot_root needs the new root to be a mount point. */
+static int bind_root(const char *root, struct rt_step_error *e) {
+        if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return rt_fail(e, "bind rootfs", root, errno);
+        return 0;
+}
+
 int rt_rootfs_prepare(const struct rt_spec *s, int *ret_rootfd, struct rt_step_error *e) {
-        /* Nothing we mount may leak back to the host, and pivot_root refuses shared mounts. */
+        int r;
+
+        /* Nothing we mount may leak back to the host (unless the spec asks for it). */
         if (mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0)
                 return rt_fail(e, "rootfs propagation", "/", errno);
-        /* pivot_root needs the new root to be a mount point. */
-        if (mount(s->root_path, s->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return rt_fail(e, "bind rootfs", s->root_path, errno);
+        if ((r = bind_root(s->root_path, e)) < 0)
+                return r;
+        /* pivot_root refuses a new root whose parent mount is shared. With
+         * (r)shared asked for, make the first bind private and bind again on
+         * top of it, so the new root's parent is private. As with runc, the
+         * container's "/" then ends up private; mounts below it keep the
+         * propagation "/" gave them. */
+        if (s->rootfs_propagation & MS_SHARED) {
+                if (mount(NULL, s->root_path, NULL, MS_PRIVATE, NULL) < 0)
+                        return rt_fail(e, "rootfs propagation", s->root_path, errno);
+                if ((r = bind_root(s->root_path, e)) < 0)
+                        return r;
+        }
         int fd = open(s->root_path, O_DIRECTORY | O_PATH | O_CLOEXEC);
         if (fd < 0)
                 return rt_fail(e, "open rootfs", s->root_path, errno);

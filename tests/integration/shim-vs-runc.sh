@@ -54,6 +54,13 @@ check() {
 
 check default
 
+# pivot_root refuses a shared parent mount: rshared and rslave must still start.
+edit '.linux.rootfsPropagation = "rshared"'
+check rshared
+edit '.linux.rootfsPropagation = "rslave"'
+check rslave
+edit 'del(.linux.rootfsPropagation)'
+
 # A less default bundle: another user, extra groups, umask, rlimits, oom
 # score, capabilities with inheritable + ambient, no no_new_privs, cgroup ns.
 edit '.process.user = {uid: 1000, gid: 1000, additionalGids: [5, 65534], umask: 63}
