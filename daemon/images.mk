@@ -47,5 +47,6 @@ tests_unit_test_image_graphdriver_SOURCES = tests/unit/test-image-graphdriver.c
 tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS)
 tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS)
 
-INTEGRATION_TESTS += tests/integration/images-basic.sh tests/integration/images-hostile.sh
+INTEGRATION_TESTS += tests/integration/images-basic.sh tests/integration/images-hostile.sh \
+	tests/integration/images-oci.sh
 EXTRA_DIST += tests/helpers/mkbusybox-tar.sh tests/helpers/mkimage-docker.sh
