@@ -48,5 +48,5 @@ tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS)
 tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS)
 
 INTEGRATION_TESTS += tests/integration/images-basic.sh tests/integration/images-hostile.sh \
-	tests/integration/images-oci.sh
+	tests/integration/images-oci.sh tests/integration/images-many.sh
 EXTRA_DIST += tests/helpers/mkbusybox-tar.sh tests/helpers/mkimage-docker.sh
