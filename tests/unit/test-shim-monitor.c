@@ -296,6 +296,32 @@ static void test_output_held_open_after_exit(void **state) {
         assert_int_equal(e.exit_code, 5);
 }
 
+static void test_unread_stdin_never_blocks(void **state) {
+        struct fixture *f = *state;
+        /* The container never reads its stdin; the client sends far more than a pipe holds. */
+        struct shim_monitor *m = start(f, "sleep 0.3; exit 4");
+        int sp[2];
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+        struct shim_attach_opts o = { .in = true, .out = true, .stdin_once = true };
+        assert_int_equal(shim_attach_add(shim_monitor_stdio(m), sp[1], &o, NULL), 0);
+        static char junk[64 * 1024];
+        size_t sent = 0;
+        for (;;) {
+                ssize_t n = send(sp[0], junk, sizeof(junk), MSG_DONTWAIT);
+                if (n <= 0)
+                        break;
+                sent += (size_t) n;
+        }
+        assert_true(sent > 64 * 1024);
+
+        assert_int_equal(shim_monitor_run(m), 0);
+        shim_monitor_free(m);
+        close(sp[0]);
+        struct ctrd_shim_exit e;
+        assert_int_equal(ctrd_shim_read_exit(f->run_dir, &e, NULL), 0);
+        assert_int_equal(e.exit_code, 4);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_exit_code_logs_and_wait, setup, teardown),
@@ -304,6 +330,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_attach_rejects_non_socket, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_oom_fd_marks_the_exit, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_output_held_open_after_exit, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_unread_stdin_never_blocks, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
