@@ -19,7 +19,8 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/image-save.c daemon/image-save.h
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS) $(JANSSON_CFLAGS)
-IMAGE_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS) \
+IMAGE_TEST_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
+	$(CRYPTO_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(UV_LIBS) \
 	$(TEST_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-image-digest
@@ -46,6 +47,11 @@ UNIT_TESTS += tests/unit/test-image-graphdriver
 tests_unit_test_image_graphdriver_SOURCES = tests/unit/test-image-graphdriver.c
 tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS)
 tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-image-config
+tests_unit_test_image_config_SOURCES = tests/unit/test-image-config.c
+tests_unit_test_image_config_CFLAGS = $(IMAGE_TEST_CFLAGS)
+tests_unit_test_image_config_LDADD = $(IMAGE_TEST_LIBS)
 
 INTEGRATION_TESTS += tests/integration/images-basic.sh tests/integration/images-hostile.sh \
 	tests/integration/images-oci.sh tests/integration/images-many.sh
