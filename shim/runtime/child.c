@@ -48,7 +48,7 @@ static bool has_cgroup_mount(const struct rt_spec *s) {
         return false;
 }
 
-/* Until GO: become root of a new user namespace, take our stdio, note our cgroups. */
+/* Until GO: become root of our user namespace, take our stdio, note our cgroups. */
 static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         struct ctrd_error err = { 0 };
 
@@ -58,7 +58,8 @@ static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
                 return rt_fail(e, "prctl", "PR_SET_PDEATHSIG", errno);
         if (rt_sync_expect(ctx->sync, RT_SYNC_GO, NULL, &err) < 0)
                 _exit(1);
-        if (ctx->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        bool userns = ctx->new_userns || ctx->joined_userns;
+        if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
                 return rt_fail(e, "become root in the user namespace", "", errno);
         for (int i = 0; i < 3; i++)
                 if (ctx->stdio[i] >= 0 && ctx->stdio[i] != i && dup2(ctx->stdio[i], i) < 0)

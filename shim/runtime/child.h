@@ -25,6 +25,7 @@ struct rt_child_ctx {
         const char *cgroup_root;        /* "/sys/fs/cgroup" or the caller's */
         enum rt_cgroup_mode cgroup_mode;
         bool new_userns, new_netns, new_cgroupns;
+        bool joined_userns;             /* linux.namespaces user with a path */
         char *self_cgroup;              /* /proc/self/cgroup before the cgroup namespace */
 };
 

@@ -100,6 +100,61 @@ static int child_error(struct ctrd_error *err) {
         return -EINVAL;
 }
 
+/*
+ * Joining a user namespace by path. The parent cannot setns() into it and
+ * come back (it would need CAP_SYS_ADMIN in its old namespace), and the
+ * child cannot join it after clone(): its new pid, mount, ... namespaces
+ * would belong to the host's user namespace, so it could not even mount
+ * /proc. So a short-lived helper joins the user namespace and clones the
+ * child with CLONE_PARENT: the new namespaces belong to the joined user
+ * namespace, and the child is still ours to wait for. The helper sends the
+ * child's pid (or -errno) over a pipe and exits.
+ */
+static _Noreturn void userns_helper(const char *path, int flags, struct rt_child_ctx *ctx,
+                                    int parent_end, int out) {
+        int32_t v;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
+                v = -errno;
+        } else {
+                pid_t pid = clone_child(flags | CLONE_PARENT);
+                if (pid == 0) {
+                        safe_close(parent_end);
+                        safe_close(out);
+                        rt_child_main(ctx);
+                }
+                v = pid < 0 ? -errno : pid;
+        }
+        _exit(write(out, &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+}
+
+static pid_t clone_in_userns(const char *path, int flags, struct rt_child_ctx *ctx,
+                             int parent_end, struct ctrd_error *err) {
+        _cleanup_close_ int rd = -EBADF, wr = -EBADF;
+        int p[2];
+        int32_t v = -EIO;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return ctrd_error_sys(err, errno, "pipe");
+        rd = p[0];
+        wr = p[1];
+        pid_t helper = clone_child(0);
+        if (helper < 0)
+                return ctrd_error_sys(err, errno, "fork");
+        if (helper == 0) {
+                safe_close(rd);
+                userns_helper(path, flags, ctx, parent_end, wr);
+        }
+        wr = safe_close(wr);
+        if (read(rd, &v, sizeof(v)) != sizeof(v))
+                v = -EIO;
+        while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+                ;
+        if (v < 0)
+                return ctrd_error_sys(err, -v, "joining user namespace '%s'", path);
+        return v;
+}
+
 /* GO, then (PTY), EXEC and EOF from the child. */
 static int handshake(int sock, const struct rt_spec *s, int *pty, struct ctrd_error *err) {
         struct rt_sync_msg msg;
@@ -139,6 +194,7 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgro
         child_end = sv[1];
 
         int flags = rt_ns_clone_flags(s);
+        const struct rt_namespace *user = rt_spec_namespace(s, CLONE_NEWUSER);
         struct rt_child_ctx ctx = {
                 .spec = s, .sync = child_end,
                 .stdio = { opts->stdio[0], opts->stdio[1], opts->stdio[2] },
@@ -147,9 +203,13 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgro
                 .new_userns = flags & CLONE_NEWUSER, .new_netns = flags & CLONE_NEWNET,
                 .new_cgroupns = rt_spec_namespace(s, CLONE_NEWCGROUP) &&
                                 !rt_spec_namespace(s, CLONE_NEWCGROUP)->path,
+                .joined_userns = user && user->path,
         };
         r = rt_ns_enter_paths(s, &saved, err);
-        if (r >= 0) {
+        if (r >= 0 && ctx.joined_userns) {
+                pid = clone_in_userns(user->path, flags, &ctx, parent_end, err);
+                r = pid < 0 ? pid : 0;
+        } else if (r >= 0) {
                 pid = clone_child(flags);
                 if (pid == 0) {
                         safe_close(parent_end);

@@ -75,7 +75,7 @@ static int create_node(const struct rt_child_ctx *ctx, int rootfd, const struct 
         _cleanup_close_ int dirfd = open_parent(rootfd, d->path, &base, e);
         if (dirfd < 0)
                 return dirfd;
-        if (ctx->new_userns)
+        if (ctx->new_userns || ctx->joined_userns)
                 return bind_host_node(dirfd, base, d, e);
         if (mknodat(dirfd, base, d->type | d->mode, makedev(d->major, d->minor)) < 0 &&
             errno != EEXIST)

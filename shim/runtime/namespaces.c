@@ -37,7 +37,8 @@ int rt_ns_enter_paths(const struct rt_spec *s, struct rt_ns_saved *saved, struct
         for (size_t i = 0; i < s->n_namespaces; i++) {
                 const struct rt_namespace *ns = &s->namespaces[i];
                 const char *name = self_ns_name(ns->type);
-                if (!ns->path)
+                /* A user namespace is joined by a helper (container.c): no way back from it. */
+                if (!ns->path || ns->type == CLONE_NEWUSER)
                         continue;
                 if (!name || saved->n == RT_NS_SAVED_MAX)
                         return ctrd_error_set(err, EOPNOTSUPP, "joining namespace '%s'", ns->path);

@@ -23,7 +23,8 @@ struct rt_ns_saved {
 /* CLONE_NEW* flags for clone(). */
 int rt_ns_clone_flags(const struct rt_spec *s);
 
-/* Joins every namespace of s given by path; saved records how to come back. */
+/* Joins every namespace of s given by path but the user namespace; saved records how to
+ * come back. */
 int rt_ns_enter_paths(const struct rt_spec *s, struct rt_ns_saved *saved, struct ctrd_error *err);
 
 /* Returns to the namespaces saved; closes the saved fds. */

@@ -273,14 +273,10 @@ static int check_namespaces(const struct rt_spec *s, struct ctrd_error *err) {
         if (!mnt || mnt->path)
                 return ctrd_error_set(err, EOPNOTSUPP,
                                       "linux.namespaces: a new mount namespace is required");
-        if (user && user->path)
-                return ctrd_error_set(err, EOPNOTSUPP,
-                                      "linux.namespaces: joining a user namespace by path is "
-                                      "not supported");
-        if (!user && (s->n_uid_mappings || s->n_gid_mappings))
+        if ((!user || user->path) && (s->n_uid_mappings || s->n_gid_mappings))
                 return ctrd_error_set(err, EINVAL,
-                                      "linux.uidMappings: given without a user namespace");
-        if (user && (!s->n_uid_mappings || !s->n_gid_mappings))
+                                      "linux.uidMappings: given without a new user namespace");
+        if (user && !user->path && (!s->n_uid_mappings || !s->n_gid_mappings))
                 return ctrd_error_set(err, EINVAL,
                                       "linux.uidMappings: a user namespace needs uid and gid "
                                       "mappings");

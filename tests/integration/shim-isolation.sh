@@ -24,6 +24,25 @@ assert_contains "$(echo $out)" "0 100000 65536" "uid_map inside"
 assert_eq "$(stat -c %u:%g "$T/shared/made-inside")" "100000:100000" "owner seen from the host"
 cgroup_gone userns
 
+# Joining a user namespace by path: a process holds one with the same mapping.
+need_cmd unshare
+unshare -U sleep 60 & holder=$!
+on_exit "kill -KILL $holder 2>/dev/null"
+i=0
+while [ "$(readlink /proc/$holder/ns/user)" = "$(readlink /proc/self/ns/user)" ] && [ $i -lt 100 ]; do
+        sleep 0.02; i=$((i + 1))
+done
+echo "0 100000 65536" > /proc/$holder/uid_map
+echo "0 100000 65536" > /proc/$holder/gid_map
+edit '.linux.namespaces = [.linux.namespaces[] | select(.type != "user")]
+      + [{type: "user", path: "/proc/'"$holder"'/ns/user"}]
+      | del(.linux.uidMappings, .linux.gidMappings)
+      | .process.args = ["sh", "-c", "readlink /proc/self/ns/user; id; touch /shared/joined"]'
+out=$(shim userns 2>&1) || fail "user namespace join failed: $out"
+assert_eq "$(echo $out)" "$(readlink /proc/$holder/ns/user) uid=0(root) gid=0(root)" "joined user namespace"
+assert_eq "$(stat -c %u:%g "$T/shared/joined")" "100000:100000" "owner seen from the host"
+cgroup_gone userns
+
 # Joining a network namespace by path: the container sees that namespace.
 need_cmd ip
 ns="ctrd-test-$$"

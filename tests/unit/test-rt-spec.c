@@ -191,6 +191,15 @@ static void test_namespace_rules(void **state) {
                               "uidMappings"), -EINVAL);
         assert_int_equal(EDIT("[{\"containerID\":0,\"hostID\":1000,\"size\":0}]", "linux",
                               "uidMappings"), -EINVAL);
+        /* A user namespace joined by path brings its own mappings. */
+        assert_int_equal(EDIT("[{\"type\":\"mount\"},{\"type\":\"uts\"},"
+                              "{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]",
+                              "linux", "namespaces"), 0);
+        assert_string_equal(rt_spec_namespace(s, CLONE_NEWUSER)->path, "/proc/1/ns/user");
+        rt_spec_free(s);
+        assert_int_equal(EDIT("[{\"type\":\"mount\"},{\"type\":\"uts\"},"
+                              "{\"type\":\"user\",\"path\":\"relative\"}]",
+                              "linux", "namespaces"), -EINVAL);
 }
 
 static void test_seccomp(void **state) {
