@@ -48,9 +48,32 @@ static bool has_cgroup_mount(const struct rt_spec *s) {
         return false;
 }
 
+/*
+ * execve() keeps ignored signals ignored and the signal mask as it is. The
+ * shim (a monitor with a signalfd, a shell's background job with SIGINT
+ * ignored) must not hand those on: a container that ignores SIGTERM because
+ * its shim blocked it would never stop.
+ */
+static int reset_signals(struct rt_step_error *e) {
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        sigset_t none;
+
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) sigaction(sig, &dfl, NULL);      /* EINVAL for glibc's own */
+        sigemptyset(&none);
+        if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+                return rt_fail(e, "sigprocmask", "", errno);
+        return 0;
+}
+
 /* Until GO: become root of our user namespace, take our stdio, note our cgroups. */
 static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         struct ctrd_error err = { 0 };
+        int r;
+
+        if ((r = reset_signals(e)) < 0)
+                return r;
 
         /* If the parent dies from here on, so do we; a parent that died before
          * this line shows up as EOF while we wait for GO. */

@@ -100,6 +100,12 @@ assert_eq "$(echo $out)" "$((1 - host_fwd)) character special file a:e5 660 0:5"
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "host sysctl untouched"
 cgroup_gone sysctl
 
+# Signals the shim ignores or blocks do not reach the container.
+new_bundle signals grep -E '^Sig(Blk|Ign)' /proc/self/status
+out=$( (trap '' INT TERM HUP USR1; shim signals) 2>&1) || fail "signals run: $out"
+assert_eq "$(echo $out)" "SigBlk: 0000000000000000 SigIgn: 0000000000000000" "signal state"
+cgroup_gone signals
+
 # process.terminal: the container gets a pty of its own devpts instance as its
 # controlling terminal; ctrd-shim run relays our stdin/stdout through it.
 new_bundle tty sh -c 'tty; read line; echo "got $line"; exit 5'
