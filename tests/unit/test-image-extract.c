@@ -342,6 +342,29 @@ static void test_hostile_table(void **state) {
         assert_string_equal(slurp(f->root, "x"), "2");
 }
 
+/* GNU tar's sparse format (tar -S): the holes stay holes after extraction. */
+static void test_sparse_file(void **state) {
+        struct fixture *f = *state;
+        char cmd[512], path[128];
+        snprintf(cmd, sizeof(cmd), "cd '%s' && mkdir sp && truncate -s 64M sp/big && "
+                 "printf end >> sp/big && tar -S -C sp -cf sparse.tar big", f->top);
+        if (system(cmd) != 0)
+                skip();         /* no GNU tar */
+        snprintf(path, sizeof(path), "%s/sparse.tar", f->top);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct layer_extract_result res;
+        struct ctrd_error err = { 0 };
+        if (layer_extract(fd, f->rootfd, NULL, &res, &err) < 0)
+                fail_msg("%s", err.msg);
+        close(fd);
+        struct stat st;
+        assert_int_equal(fstatat(f->rootfd, "big", &st, 0), 0);
+        assert_int_equal(st.st_size, 64 * 1024 * 1024 + 3);
+        assert_true(st.st_blocks * 512 < 1024 * 1024);
+        snprintf(cmd, sizeof(cmd), "tail -c 3 '%s/big' | grep -qx end", f->root);
+        assert_int_equal(system(cmd), 0);
+}
+
 static void test_garbage_is_refused(void **state) {
         struct fixture *f = *state;
         char path[128];
@@ -364,6 +387,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_digests_and_compression, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hostile_table, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_sparse_file, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_garbage_is_refused, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
