@@ -19,10 +19,12 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -56,11 +58,23 @@ static bool has_cgroup_mount(const struct rt_spec *s) {
  */
 static int reset_signals(struct rt_step_error *e) {
         struct sigaction dfl = { .sa_handler = SIG_DFL };
+        /* The kernel's struct sigaction (generic layout): glibc refuses to touch
+         * the signals it reserves for itself (32, 33), but they can arrive
+         * ignored from whoever started us, so those go through the raw call. */
+        struct {
+                void *handler;
+                unsigned long flags;
+                void *restorer;
+                uint64_t mask;
+        } kdfl = { .handler = SIG_DFL };
         sigset_t none;
 
-        for (int sig = 1; sig < NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
-                        (void) sigaction(sig, &dfl, NULL);      /* EINVAL for glibc's own */
+        for (int sig = 1; sig < NSIG; sig++) {
+                if (sig == SIGKILL || sig == SIGSTOP)
+                        continue;
+                if (sigaction(sig, &dfl, NULL) < 0)
+                        (void) syscall(SYS_rt_sigaction, sig, &kdfl, NULL, sizeof(kdfl.mask));
+        }
         sigemptyset(&none);
         if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
                 return rt_fail(e, "sigprocmask", "", errno);
