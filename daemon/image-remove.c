@@ -1,8 +1,8 @@
 /*
  * Changing which images exist: recording a new one (image_commit) and
  * removing them (rmi, prune), with the layers they leave unused. Records
- * change in one transaction; layer trees lose their names at once (a rename
- * on the loop thread) and are deleted on the threadpool afterwards.
+ * change in one transaction; after it commits, layer trees lose their names
+ * at once (a rename on the loop thread) and are deleted on the threadpool.
  */
 #include "image-service.h"
 
@@ -105,21 +105,29 @@ static void remove_later(struct image_service *svc, char *grave) {
         free(grave);
 }
 
-int image_gc_layers(struct image_service *svc, json_t *report, struct ctrd_error *err) {
+int image_gc_layers(struct image_service *svc, json_t *report, char ***ret_unused,
+                    struct ctrd_error *err) {
         _cleanup_strv_free_ char **unused = NULL;
         int r = store_layer_list_unused(svc->store, &unused, err);
         for (size_t i = 0; r >= 0 && unused[i]; i++) {
-                char *grave = NULL;
                 r = store_layer_remove(svc->store, unused[i], err);
-                if (r >= 0)
-                        r = layer_store_detach(svc->layers, unused[i], &grave, err);
-                if (r >= 0) {
-                        remove_later(svc, grave);
-                        if (report)
-                                json_array_append_new(report, json_pack("{s:s}", "Deleted", unused[i]));
-                }
+                if (r >= 0 && report)
+                        json_array_append_new(report, json_pack("{s:s}", "Deleted", unused[i]));
         }
+        if (r >= 0)
+                *ret_unused = TAKE_PTR(unused);
         return r;
+}
+
+void image_drop_layer_dirs(struct image_service *svc, char **unused) {
+        for (size_t i = 0; unused && unused[i]; i++) {
+                struct ctrd_error err = { 0 };
+                char *grave = NULL;
+                if (layer_store_detach(svc->layers, unused[i], &grave, &err) < 0)
+                        log_warning("%s; it is removed at the next start, ignoring", err.msg);
+                else
+                        remove_later(svc, grave);
+        }
 }
 
 static void report_untagged(json_t *report, const char *ref) {
@@ -219,6 +227,7 @@ int image_remove(struct image_service *svc, const char *name, bool force,
         int r = image_resolve(svc, name, &img, err);
         if (r < 0)
                 return r;
+        _cleanup_strv_free_ char **unused = NULL;
         json_t *report = json_array();
         if (!report)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
@@ -226,7 +235,7 @@ int image_remove(struct image_service *svc, const char *name, bool force,
         if (r >= 0)
                 r = plan_remove(svc, name, &img, force, report, err);
         if (r >= 0)
-                r = image_gc_layers(svc, report, err);
+                r = image_gc_layers(svc, report, &unused, err);
         if (r >= 0)
                 r = store_commit(svc->store, err);
         if (r < 0) {
@@ -234,6 +243,8 @@ int image_remove(struct image_service *svc, const char *name, bool force,
                 json_decref(report);
                 return r;
         }
+        /* Right after the commit, on this loop turn: no load can record these layers between. */
+        image_drop_layer_dirs(svc, unused);
         *ret_report = report;
         return 0;
 }
@@ -241,6 +252,7 @@ int image_remove(struct image_service *svc, const char *name, bool force,
 int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
                 struct ctrd_error *err) {
         _cleanup_free_ struct store_image *recs = NULL;
+        _cleanup_strv_free_ char **unused = NULL;
         size_t n = 0;
         int64_t reclaimed = 0;
         json_t *deleted = json_array();
@@ -259,7 +271,7 @@ int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
                 reclaimed += recs[i].size;
         }
         if (r >= 0)
-                r = image_gc_layers(svc, deleted, err);
+                r = image_gc_layers(svc, deleted, &unused, err);
         if (r >= 0)
                 r = store_commit(svc->store, err);
         if (r < 0) {
@@ -267,6 +279,7 @@ int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
                 json_decref(deleted);
                 return r;
         }
+        image_drop_layer_dirs(svc, unused);
         *ret_report = json_pack("{s:o, s:I}", "ImagesDeleted", deleted, "SpaceReclaimed",
                                 (json_int_t) reclaimed);
         return *ret_report ? 0 : ctrd_error_set(err, ENOMEM, "out of memory");

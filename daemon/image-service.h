@@ -102,5 +102,11 @@ void image_new_clear(struct image_new *img);
 int image_commit(struct image_service *svc, const struct image_new *img, bool *ret_existed,
                  struct ctrd_error *err);
 
-/* Drops layers no image uses: records now, trees on the threadpool. Adds {"Deleted": chainID}. */
-int image_gc_layers(struct image_service *svc, json_t *report, struct ctrd_error *err);
+/*
+ * Inside a transaction: drops the records of layers no image uses, adds
+ * {"Deleted": chainID} to report, and returns their chainIDs. After the
+ * commit, image_drop_layer_dirs() takes their trees away.
+ */
+int image_gc_layers(struct image_service *svc, json_t *report, char ***ret_unused,
+                    struct ctrd_error *err);
+void image_drop_layer_dirs(struct image_service *svc, char **unused);
