@@ -17,3 +17,4 @@ ENGINE_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a \
 daemon_ctrd_LDADD = api/libctrd-api.a $(ENGINE_LIBS) $(MHD_LIBS)
 
 include $(top_srcdir)/daemon/images.mk
+include $(top_srcdir)/daemon/ctr.mk

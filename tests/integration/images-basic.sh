@@ -109,4 +109,27 @@ ctl import "$T/bb.tar" keep:1 >/dev/null
 stop_ctrd
 start_ctrd
 assert_eq "$(api GET /images/keep:1/json | jq -r '.RepoTags[0]')" "keep:1"
+
+# The stock docker CLI as the client, when present (as in daemon-api.sh).
+if command -v docker >/dev/null 2>&1; then
+        export DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$T/docker-config"
+        ctl rmi keep:1 >/dev/null
+        did=$(docker import -c 'CMD ["/bin/sh"]' "$T/bb.tar" bb:latest)
+        assert_contains "$(docker images)" "bb           latest    $(echo "${did#sha256:}" | cut -c1-12)"
+        docker tag bb x/y:1
+        assert_eq "$(docker images -q | sort -u | wc -l)" 1
+        assert_eq "$(docker image inspect bb --format '{{.Id}} {{.Config.Cmd}}')" "$did [/bin/sh]"
+        assert_contains "$(docker history bb)" "Imported from -"
+        docker save -o "$T/s.tar" bb x/y:1
+        out=$(docker rmi bb x/y:1)
+        assert_contains "$out" "Deleted: $did"
+        out=$(docker load -i "$T/s.tar")
+        assert_contains "$out" "Loaded image: bb:latest"
+        assert_contains "$out" "Loaded image: x/y:1"
+        assert_eq "$(docker image inspect x/y:1 --format '{{.Id}}')" "$did" "ID after docker save/load"
+        docker image inspect nosuch >/dev/null 2>&1 && fail "inspect of a missing image succeeded"
+        out=$(docker image prune -af)
+        assert_contains "$out" "deleted: $did"
+        assert_eq "$(docker images -q)" ""
+fi
 echo "PASS: $TEST_NAME"
