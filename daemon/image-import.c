@@ -45,7 +45,7 @@ static void import_work(uv_work_t *w) {
                 j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
                 return;
         }
-        j->r = layer_store_unpack(j->svc->layers, j->fd, NULL, NULL, false, &j->img.layers[0],
+        j->r = layer_store_unpack(j->svc->layers, j->fd, NULL, NULL, true, &j->img.layers[0],
                                   &j->err);
         if (j->r < 0)
                 return;

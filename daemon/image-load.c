@@ -98,7 +98,7 @@ static int load_layer(struct load_job *j, json_t *layer, const char *diff_id, co
         int r = open_layer(j, layer, &blob, &fd);
         if (r < 0)
                 return r;
-        r = layer_store_unpack(j->svc->layers, fd, parent, diff_id, false, ret, &j->err);
+        r = layer_store_unpack(j->svc->layers, fd, parent, diff_id, true, ret, &j->err);
         if (r < 0)
                 return ctrd_error_wrap(&j->err, "layer %s", diff_id);
         if (blob && strcmp(blob, ret->blob_digest) != 0)

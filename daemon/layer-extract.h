@@ -11,8 +11,9 @@
  * resolved with openat2(RESOLVE_IN_ROOT) (or, without openat2, a walk that
  * refuses symlinks), and the last component is created with *at calls that
  * never follow symlinks. Names that climb out of the root, hardlinks whose
- * target does, symlinks that point above the root, device nodes (unless
- * allowed) and trusted.overlay.* xattrs from the archive are refused.
+ * target does, symlinks that point above the root, device nodes (outside
+ * dev/, and there only when allowed) and trusted.overlay.* xattrs from the
+ * archive are refused.
  * Whiteouts become overlay whiteouts (layer-whiteout.h).
  *
  * This runs on the uv threadpool; it does no logging and keeps no globals.
@@ -26,7 +27,7 @@
 #include "error.h"
 
 struct layer_extract_opts {
-        bool allow_devices;             /* create char/block devices other than 0/0 */
+        bool allow_devices;             /* create char/block devices (other than 0/0) under dev/ */
         const char *keep_tar_path;      /* NULL, or where to store the compressed tar stream */
 };
 

@@ -237,21 +237,40 @@ static int make_hardlink(struct layer_unpack *u, int parent, const char *base,
         r = layer_unpack_open_parent(u->rootfd, clean, false, &tparent, &tbase, err);
         if (r < 0)
                 return ctrd_error_wrap(err, "hardlink target '%s'", link);
+        /* A second name for a device node would carry it out of dev/. */
+        struct stat st;
+        if (fstatat(tparent, tbase, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) && st.st_rdev != 0)
+                return ctrd_error_set(err, EPERM, "hardlink to device node '%s'", link);
         /* No AT_SYMLINK_FOLLOW: a target that is a symlink is linked as the symlink itself. */
         if (linkat(tparent, tbase, parent, base, 0) < 0)
                 return ctrd_error_sys(err, errno, "creating hardlink to '%s'", link);
         return 0;
 }
 
-static int make_node(struct layer_unpack *u, int parent, const char *base, struct archive_entry *e,
-                     struct ctrd_error *err) {
+/* true when parent is the real directory dev/ of the layer (not something a symlink named so). */
+static bool parent_is_dev(struct layer_unpack *u, int parent) {
+        struct stat dev, p;
+        return fstatat(u->rootfd, "dev", &dev, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dev.st_mode) &&
+               fstat(parent, &p) == 0 && p.st_dev == dev.st_dev && p.st_ino == dev.st_ino;
+}
+
+static int make_node(struct layer_unpack *u, int parent, const char *base,
+                     struct archive_entry *e, struct ctrd_error *err) {
         mode_t type = archive_entry_filetype(e);
         dev_t dev = makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
         bool whiteout = type == AE_IFCHR && dev == 0;
         if (type == AE_IFSOCK)
                 return 0;       /* a socket in a tar is a leftover; nothing can use it */
-        if ((type == AE_IFCHR || type == AE_IFBLK) && !whiteout && !u->allow_devices)
-                return ctrd_error_set(err, EPERM, "device nodes are not allowed in this layer");
+        /*
+         * Rootfs tarballs carry /dev/null and friends, which a container never
+         * sees (the runtime mounts its own /dev); anywhere else a device node
+         * would hand the container a door to host hardware.
+         */
+        if ((type == AE_IFCHR || type == AE_IFBLK) && !whiteout &&
+            (!u->allow_devices || !parent_is_dev(u, parent)))
+                return ctrd_error_set(err, EPERM, "device nodes are not allowed %s",
+                                      u->allow_devices ? "outside /dev" : "in this layer");
         if (mknodat(parent, base, (type == AE_IFIFO ? S_IFIFO : type == AE_IFCHR ? S_IFCHR : S_IFBLK) |
                     0600, dev) < 0)
                 return ctrd_error_sys(err, errno, "creating node");

@@ -365,6 +365,44 @@ static void test_sparse_file(void **state) {
         assert_int_equal(system(cmd), 0);
 }
 
+/* With devices allowed, they may live under dev/ only. */
+static void test_devices_only_under_dev(void **state) {
+        if (geteuid() != 0)
+                skip();         /* mknod needs CAP_MKNOD */
+        struct fixture *f = *state;
+        static const struct ent ok[] = { { D, "dev/", NULL, 0755, 0, 0 }, { N, "dev/null", NULL, 0, 1, 3 } };
+        static const struct ent relink[] = { { H, "null2", "dev/null", 0, 0, 0 } };
+        static const struct ent bad[] = { { N, "disk", NULL, 0100000, 8, 0 } };
+        /* A "dev" that is a symlink to the root does not make the root /dev. */
+        static const struct ent sneaky[] = { { L, "dev", "/", 0, 0, 0 }, { N, "dev/mem", NULL, 0, 1, 1 } };
+        struct layer_extract_opts o = { .allow_devices = true };
+        struct layer_extract_result res;
+        struct ctrd_error err = { 0 };
+        int fd = build(f, ok, 2, ARCHIVE_FILTER_NONE, NULL);
+        if (layer_extract(fd, f->rootfd, &o, &res, &err) < 0)
+                fail_msg("%s", err.msg);
+        close(fd);
+        struct stat st;
+        assert_int_equal(fstatat(f->rootfd, "dev/null", &st, AT_SYMLINK_NOFOLLOW), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        assert_int_equal(st.st_rdev, makedev(1, 3));
+        fd = build(f, bad, 1, ARCHIVE_FILTER_NONE, NULL);
+        assert_int_equal(layer_extract(fd, f->rootfd, &o, &res, &err), -EPERM);
+        assert_non_null(strstr(err.msg, "device nodes are not allowed outside /dev"));
+        close(fd);
+        assert_int_equal(fstatat(f->rootfd, "disk", &st, AT_SYMLINK_NOFOLLOW), -1);
+        fd = build(f, relink, 1, ARCHIVE_FILTER_NONE, NULL);
+        assert_int_equal(layer_extract(fd, f->rootfd, &o, &res, &err), -EPERM);
+        close(fd);
+        assert_int_equal(fstatat(f->rootfd, "null2", &st, AT_SYMLINK_NOFOLLOW), -1);
+        assert_int_equal(unlinkat(f->rootfd, "dev/null", 0), 0);
+        assert_int_equal(unlinkat(f->rootfd, "dev", AT_REMOVEDIR), 0);
+        fd = build(f, sneaky, 2, ARCHIVE_FILTER_NONE, NULL);
+        assert_int_equal(layer_extract(fd, f->rootfd, &o, &res, &err), -EPERM);
+        close(fd);
+        assert_int_equal(fstatat(f->rootfd, "mem", &st, AT_SYMLINK_NOFOLLOW), -1);
+}
+
 static void test_garbage_is_refused(void **state) {
         struct fixture *f = *state;
         char path[128];
@@ -388,6 +426,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hostile_table, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_sparse_file, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_devices_only_under_dev, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_garbage_is_refused, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
