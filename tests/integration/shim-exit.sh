@@ -5,6 +5,20 @@
 need_root
 need_cmd jq
 
+# The container's init, once it is in its cgroup (cgroupfs files show size 0: read them).
+container_pid() {
+        procs="/sys/fs/cgroup/pids$CG_PARENT/exit/cgroup.procs"
+        [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && procs="/sys/fs/cgroup$CG_PARENT/exit/cgroup.procs"
+        i=0
+        while [ $i -lt 100 ]; do
+                p=$(head -n1 "$procs" 2>/dev/null || true)
+                [ -n "$p" ] && { echo "$p"; return 0; }
+                sleep 0.05
+                i=$((i + 1))
+        done
+        fail "no container process in the cgroup"
+}
+
 new_bundle exit true
 out=$(shim ok 2>&1) || fail "true failed: $out"
 assert_eq "$out" "" "true prints nothing"
@@ -22,12 +36,8 @@ assert_eq "$(cat "$T/e")" err "stderr"
 edit '.process.args = ["sleep", "30"]'
 "$CTRD_SHIM" run --bundle "$B" --id sig & spid=$!
 on_exit "kill -KILL $spid 2>/dev/null"
-i=0
-while ! [ -s /sys/fs/cgroup/pids$CG_PARENT/exit/cgroup.procs ] && [ $i -lt 100 ]; do
-        sleep 0.05; i=$((i + 1))
-done
-cpid=$(head -n1 /sys/fs/cgroup/pids$CG_PARENT/exit/cgroup.procs)
-[ -n "$cpid" ] || fail "no container process in the cgroup"
+container_pid > /dev/null
+cpid=$(container_pid)
 kill -KILL "$cpid"
 rc=0
 wait $spid || rc=$?
@@ -38,10 +48,7 @@ cgroup_gone exit
 edit '.process.args = ["sh", "-c", "trap \"exit 42\" TERM; while :; do sleep 0.05; done"]'
 "$CTRD_SHIM" run --bundle "$B" --id term & spid=$!
 on_exit "kill -KILL $spid 2>/dev/null"
-i=0
-while ! [ -s /sys/fs/cgroup/pids$CG_PARENT/exit/cgroup.procs ] && [ $i -lt 100 ]; do
-        sleep 0.05; i=$((i + 1))
-done
+container_pid > /dev/null
 sleep 0.2
 kill -TERM $spid
 rc=0
