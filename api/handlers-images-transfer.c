@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,16 +35,31 @@ static void upload_free(void *p) {
         free(u);
 }
 
+/* A file with no name, so nothing is left behind whatever happens to the request or to us. */
+static int open_unlinked(const char *dir) {
+        int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+                return fd >= 0 ? fd : -errno;
+        /* File systems without O_TMPFILE: a named file, unlinked at once. */
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/upload-XXXXXX", dir) < 0)
+                return -ENOMEM;
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        unlink(path);
+        return fd;
+}
+
 static int upload_open(struct api_request *req, struct upload **ret) {
         struct upload *u = api_request_get_userdata(req);
         if (u) {
                 *ret = u;
                 return 0;
         }
-        const char *dir = api_request_engine(req)->images->tmp_dir;
-        int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        int fd = open_unlinked(api_request_engine(req)->images->tmp_dir);
         if (fd < 0)
-                return -errno;
+                return fd;
         u = calloc(1, sizeof(*u));
         if (!u) {
                 safe_close(fd);
