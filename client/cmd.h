@@ -20,3 +20,25 @@ extern const size_t ctl_commands_count;
 /* cmd-system.c */
 int ctl_cmd_version(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_info(struct ctl_client *c, int argc, char *argv[]);
+
+/* container verbs: cmd-run.c, cmd-create.c, cmd-containers.c, cmd-ps.c, cmd-logs.c,
+ * cmd-inspect.c, cmd-top.c, cmd-stats.c, cmd-events.c */
+int ctl_cmd_run(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_create(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_start(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_stop(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_kill(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_restart(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_rm(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_pause(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_unpause(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_wait(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_rename(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_container_prune(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_ps(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_logs(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_inspect(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_container_inspect(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_top(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_stats(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_events(struct ctl_client *c, int argc, char *argv[]);

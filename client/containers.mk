@@ -21,3 +21,9 @@ tests_unit_test_ctl_stream_SOURCES = tests/unit/test-ctl-stream.c \
 	client/stream-demux.c client/stream.h
 tests_unit_test_ctl_stream_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_ctl_stream_LDADD = lib/libctrd.a $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
+
+client_ctrctl_SOURCES += \
+	client/cmd-containers.h client/cmd-common.c \
+	client/cmd-create.c client/cmd-run.c client/cmd-containers.c \
+	client/cmd-ps.c client/cmd-logs.c client/cmd-inspect.c client/cmd-top.c \
+	client/cmd-stats.c client/cmd-events.c

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cleanup.h"
 #include "string-util.h"
@@ -203,6 +204,16 @@ int ctl_add_ulimit(json_t *ulimits, const char *s, struct ctrd_error *err) {
         json_t *u = json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t) soft,
                               "Hard", (json_int_t) hard);
         return json_array_append_new(ulimits, u) < 0 ? -ENOMEM : 0;
+}
+
+char *ctl_normalize_capability(const char *s) {
+        char *cap = NULL;
+        bool prefixed = strncasecmp(s, "CAP_", 4) == 0 || strcasecmp(s, "ALL") == 0;
+        if (asprintf(&cap, "%s%s", prefixed ? "" : "CAP_", s) < 0)
+                return NULL;
+        for (char *p = cap; *p; p++)
+                *p = (char) toupper((unsigned char) *p);
+        return cap;
 }
 
 int ctl_parse_restart(const char *s, json_t **ret, struct ctrd_error *err) {

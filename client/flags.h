@@ -45,6 +45,9 @@ int ctl_add_tmpfs(json_t *tmpfs, const char *s, struct ctrd_error *err);
 /* --ulimit nofile=1024[:2048] → {"Name","Soft","Hard"}. */
 int ctl_add_ulimit(json_t *ulimits, const char *s, struct ctrd_error *err);
 
+/* --cap-add/--cap-drop: uppercased with the CAP_ prefix docker adds ("ALL" stays). Heap result. */
+char *ctl_normalize_capability(const char *s);
+
 /* --restart no|always|unless-stopped|on-failure[:N] → {"Name","MaximumRetryCount"}. */
 int ctl_parse_restart(const char *s, json_t **ret, struct ctrd_error *err);
 

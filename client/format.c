@@ -36,24 +36,24 @@ void ctl_human_duration(int64_t seconds, char *buf, size_t len) {
 }
 
 /* go-units CustomSize: scale by base until below it, then printf with the given precision. */
-static void custom_size(const char *fmt, double size, double base, const char *const *units,
+static void custom_size(int precision, double size, double base, const char *const *units,
                         size_t n_units, char *buf, size_t len) {
         size_t i = 0;
         while (size >= base && i + 1 < n_units) {
                 size /= base;
                 i++;
         }
-        snprintf(buf, len, fmt, size, units[i]);
+        snprintf(buf, len, "%.*g%s", precision, size, units[i]);
 }
 
 void ctl_bytes_size(double bytes, char *buf, size_t len) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-        custom_size("%.4g%s", bytes, 1024.0, units, sizeof(units) / sizeof(units[0]), buf, len);
+        custom_size(4, bytes, 1024.0, units, sizeof(units) / sizeof(units[0]), buf, len);
 }
 
-void ctl_human_size(double bytes, char *buf, size_t len) {
+void ctl_human_size(double bytes, int precision, char *buf, size_t len) {
         static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-        custom_size("%.3g%s", bytes, 1000.0, units, sizeof(units) / sizeof(units[0]), buf, len);
+        custom_size(precision, bytes, 1000.0, units, sizeof(units) / sizeof(units[0]), buf, len);
 }
 
 /* Runes, as Go's tabwriter and docker's Ellipsis count them (UTF-8 continuation bytes skipped). */

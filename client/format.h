@@ -23,8 +23,8 @@ void ctl_human_duration(int64_t seconds, char *buf, size_t len);
 /* go-units BytesSize: binary units, 4 significant digits ("1.5MiB"). */
 void ctl_bytes_size(double bytes, char *buf, size_t len);
 
-/* go-units HumanSizeWithPrecision(v, 3): decimal units ("1.98MB", "0B"). */
-void ctl_human_size(double bytes, char *buf, size_t len);
+/* go-units HumanSizeWithPrecision: decimal units ("1.98MB", "0B"); HumanSize is precision 4. */
+void ctl_human_size(double bytes, int precision, char *buf, size_t len);
 
 /* docker's Ellipsis: at most max runes, the last one "…" when cut. Heap result. */
 char *ctl_ellipsis(const char *s, size_t max);

@@ -155,6 +155,18 @@ static void test_tmpfs_and_ulimits(void **state) {
         json_decref(u);
 }
 
+static void test_capabilities(void **state) {
+        char *c = ctl_normalize_capability("net_admin");
+        assert_string_equal(c, "CAP_NET_ADMIN");
+        free(c);
+        c = ctl_normalize_capability("CAP_CHOWN");
+        assert_string_equal(c, "CAP_CHOWN");
+        free(c);
+        c = ctl_normalize_capability("all");
+        assert_string_equal(c, "ALL");
+        free(c);
+}
+
 static void test_restart(void **state) {
         struct ctrd_error err = { 0 };
         json_t *p = NULL;
@@ -257,6 +269,7 @@ int main(void) {
                 cmocka_unit_test(test_volumes),
                 cmocka_unit_test(test_mounts),
                 cmocka_unit_test(test_tmpfs_and_ulimits),
+                cmocka_unit_test(test_capabilities),
                 cmocka_unit_test(test_restart),
                 cmocka_unit_test(test_security_opts),
                 cmocka_unit_test(test_filters),

@@ -41,10 +41,12 @@ static void test_sizes(void **state) {
         assert_string_equal(buf, "1.5KiB");
         ctl_bytes_size(25276059648.0, buf, sizeof(buf));
         assert_string_equal(buf, "23.54GiB");
-        ctl_human_size(1984227, buf, sizeof(buf));
+        ctl_human_size(1984227, 3, buf, sizeof(buf));
         assert_string_equal(buf, "1.98MB");
-        ctl_human_size(999, buf, sizeof(buf));
+        ctl_human_size(999, 3, buf, sizeof(buf));
         assert_string_equal(buf, "999B");
+        ctl_human_size(1984227, 4, buf, sizeof(buf));
+        assert_string_equal(buf, "1.984MB");
 }
 
 static void test_ellipsis(void **state) {

@@ -1,0 +1,185 @@
+/*
+ * ctrctl run and ctrctl start.
+ *
+ * An attached run follows the docker CLI's order (docker-api.md 3.3):
+ * create, then POST /wait (condition next-exit, or removed with --rm) whose
+ * headers must arrive before anything else happens, then start, then the
+ * output. Until attach exists the output comes from GET /logs?follow=1,
+ * which replays what the container wrote since it started and ends when it
+ * stops. The wait's body then gives the exit status to return.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cmd-containers.h"
+#include "cmd.h"
+#include "stream.h"
+
+struct body_buf {
+        char *data;
+        size_t len;
+};
+
+static int collect(void *userdata, const char *data, size_t len) {
+        struct body_buf *b = userdata;
+        char *n = realloc(b->data, b->len + len + 1);
+        if (!n)
+                return -ENOMEM;
+        memcpy(n + b->len, data, len);
+        b->data = n;
+        b->len += len;
+        n[b->len] = '\0';
+        return 0;
+}
+
+/* Frames from the logs stream go to our stdout and stderr as they come. */
+static int write_frame(void *userdata, int stream, const char *data, size_t len) {
+        FILE *f = stream == 2 ? stderr : stdout;
+        if (fwrite(data, 1, len, f) != len)
+                return -EIO;
+        fflush(f);
+        return 0;
+}
+
+static int feed_demux(void *userdata, const char *data, size_t len) {
+        return ctl_demux_feed(userdata, data, len);
+}
+
+/* POST start; returns 0, or the exit code docker would use, after printing the error. */
+static int start_container(struct ctl_client *c, const char *name) {
+        _cleanup_free_ char *path = ctl_container_path(c, name, "/start");
+        struct ctl_response resp;
+        if (!path || ctl_request(c, "POST", path, NULL, &resp) < 0)
+                return CTL_EXIT_DOCKER;
+        int code = 0;
+        if (resp.status >= 300 && resp.status != 304) {
+                json_t *j = json_loads(resp.body, 0, NULL);
+                const char *msg = json_string_value(json_object_get(j, "message"));
+                code = ctl_start_error_code(msg ? msg : "");
+                ctl_print_api_error(&resp);
+                json_decref(j);
+        }
+        ctl_response_done(&resp);
+        return code;
+}
+
+/* The wait body's StatusCode, or 125 when it carries an error (printed). */
+static int wait_result(const struct ctl_stream *w, const struct body_buf *body) {
+        if (w->result < 0 || w->status < 200 || w->status >= 300) {
+                ctl_stream_print_error(w);
+                return CTL_EXIT_DOCKER;
+        }
+        json_t *j = body->data ? json_loads(body->data, 0, NULL) : NULL;
+        const char *msg = json_string_value(json_object_get(json_object_get(j, "Error"), "Message"));
+        json_t *code = json_object_get(j, "StatusCode");
+        int r = (int) json_integer_value(code);
+        if (msg && *msg) {
+                fprintf(stderr, "Error response from daemon: %s\n", msg);
+                r = CTL_EXIT_DOCKER;
+        } else if (!json_is_integer(code)) {
+                ctl_error("the daemon's wait answer carries no StatusCode");
+                r = CTL_EXIT_DOCKER;
+        }
+        json_decref(j);
+        return r;
+}
+
+/* Follows the logs until the wait answers; returns the container's exit code. */
+static int follow_until_exit(struct ctl_client *c, struct ctl_streams *m, struct ctl_stream *w,
+                             const struct body_buf *wait_body, const char *id) {
+        struct ctl_demux demux;
+        struct ctl_stream logs;
+        _cleanup_free_ char *path = ctl_container_path(c, id, "/logs?follow=1&stderr=1&stdout=1");
+        ctl_demux_init(&demux, write_frame, NULL);
+        if (!path || ctl_stream_open(c, &logs, "GET", path, NULL, feed_demux, &demux) < 0 ||
+            ctl_streams_add(m, &logs) < 0) {
+                ctl_error("out of memory");
+                return CTL_EXIT_DOCKER;
+        }
+        ctl_streams_wait_done(m, w);
+        /* The logs end when the container stops; give the last lines a moment to arrive. */
+        for (int i = 0; i < 20 && !logs.done; i++)
+                ctl_streams_step(m, 100);
+        if (logs.done && logs.status == 200 && ctl_demux_finish(&demux) < 0 && demux.sys_error_len)
+                ctl_error("error from daemon in stream: %s", demux.sys_error);
+        ctl_streams_remove(m, &logs);
+        ctl_stream_close(&logs);
+        return wait_result(w, wait_body);
+}
+
+static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) {
+        struct ctl_streams m = { 0 };
+        struct ctl_stream wait = { 0 };
+        struct body_buf wait_body = { 0 };
+        _cleanup_free_ char *path = ctl_container_path(
+                c, id, auto_remove ? "/wait?condition=removed" : "/wait?condition=next-exit");
+        int r = CTL_EXIT_DOCKER;
+        if (!path || ctl_streams_init(&m) < 0 ||
+            ctl_stream_open(c, &wait, "POST", path, NULL, collect, &wait_body) < 0 ||
+            ctl_streams_add(&m, &wait) < 0) {
+                ctl_error("out of memory");
+                goto finish;
+        }
+        /* The daemon must have registered the waiter before the container may run. */
+        ctl_streams_wait_headers(&m, &wait);
+        if (wait.done && (wait.result < 0 || wait.status >= 300)) {
+                ctl_stream_print_error(&wait);
+                goto finish;
+        }
+        r = start_container(c, id);
+        if (r == 0)
+                r = follow_until_exit(c, &m, &wait, &wait_body, id);
+finish:
+        ctl_streams_remove(&m, &wait);
+        ctl_stream_close(&wait);
+        ctl_streams_done(&m);
+        free(wait_body.data);
+        return r;
+}
+
+int ctl_cmd_run(struct ctl_client *c, int argc, char *argv[]) {
+        struct ctl_create_opts o;
+        _cleanup_free_ char *id = NULL;
+        int r = ctl_create_parse("run", argc, argv, &o);
+        if (r == 0 && !o.help)
+                r = ctl_create_container(c, &o, &id);
+        if (r == 0 && id && o.detach) {
+                r = start_container(c, id);
+                if (r == 0)
+                        printf("%s\n", id);
+        } else if (r == 0 && id) {
+                fflush(stdout);
+                r = run_attached(c, id, o.auto_remove);
+        }
+        json_decref(o.body);
+        return r;
+}
+
+int ctl_cmd_start(struct ctl_client *c, int argc, char *argv[]) {
+        if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+                ctl_usage("ctrctl start CONTAINER [CONTAINER...]", "Start one or more stopped containers",
+                          "");
+                return 0;
+        }
+        if (argc < 2 || argv[1][0] == '-') {
+                if (argc >= 2)
+                        ctl_error("start: unknown flag: %s (attaching arrives with the interactive "
+                                  "issue; see 'ctrctl start --help')", argv[1]);
+                else
+                        ctl_error("\"start\" requires at least 1 argument (see 'ctrctl start --help')");
+                return CTL_EXIT_DOCKER;
+        }
+        int rc = 0;
+        for (int i = 1; i < argc; i++) {
+                int r = start_container(c, argv[i]);
+                if (r == 0)
+                        printf("%s\n", argv[i]);
+                else
+                        rc = r;
+        }
+        return rc;
+}
