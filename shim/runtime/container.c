@@ -155,20 +155,16 @@ static pid_t clone_in_userns(const char *path, int flags, struct rt_child_ctx *c
         return v;
 }
 
-/* GO, then (PTY), EXEC and EOF from the child. */
-static int handshake(int sock, const struct rt_spec *s, int *pty, struct ctrd_error *err) {
+/* EXEC, then EOF (execve happened) or ERROR from the child. */
+static int wait_exec(int sock, struct ctrd_error *err) {
         struct rt_sync_msg msg;
-        int r;
+        int r = rt_sync_expect(sock, RT_SYNC_EXEC, NULL, err);
 
-        if ((r = rt_sync_send(sock, RT_SYNC_GO, -1)) < 0)
-                return ctrd_error_sys(err, -r, "sync: sending 'go'");
-        if (s->terminal && (r = rt_sync_expect(sock, RT_SYNC_PTY, pty, err)) < 0)
-                return child_error(err);
-        if ((r = rt_sync_expect(sock, RT_SYNC_EXEC, NULL, err)) < 0)
+        if (r < 0)
                 return child_error(err);
         r = rt_sync_recv(sock, &msg, NULL);
         if (r == 0)
-                return 0;       /* EOF: our CLOEXEC socket closed in execve */
+                return 0;       /* EOF: the child's CLOEXEC end closed in execve */
         if (r < 0)
                 return ctrd_error_sys(err, -r, "sync: waiting for exec");
         if (msg.phase != RT_SYNC_ERROR)
@@ -177,15 +173,76 @@ static int handshake(int sock, const struct rt_spec *s, int *pty, struct ctrd_er
         return child_error(err);
 }
 
+/* GO, then (PTY) and the exec. The pty master is ours only on success. */
+static int handshake(int sock, const struct rt_spec *s, int *ret_pty, struct ctrd_error *err) {
+        _cleanup_close_ int pty = -EBADF;
+        int r;
+
+        if ((r = rt_sync_send(sock, RT_SYNC_GO, -1)) < 0)
+                return ctrd_error_sys(err, -r, "sync: sending 'go'");
+        if (s->terminal && (r = rt_sync_expect(sock, RT_SYNC_PTY, &pty, err)) < 0)
+                return child_error(err);
+        if ((r = wait_exec(sock, err)) < 0)
+                return r;
+        *ret_pty = s->terminal ? TAKE_FD(pty) : -1;
+        return 0;
+}
+
 struct rt_priv {
         struct rt_spec *spec;
 };
+
+static struct rt_child_ctx child_ctx(const struct rt_run_opts *opts, const struct rt_spec *s,
+                                     enum rt_cgroup_mode mode, int flags, int sync) {
+        const struct rt_namespace *user = rt_spec_namespace(s, CLONE_NEWUSER);
+        const struct rt_namespace *cgns = rt_spec_namespace(s, CLONE_NEWCGROUP);
+
+        return (struct rt_child_ctx) {
+                .spec = s, .sync = sync,
+                .stdio = { opts->stdio[0], opts->stdio[1], opts->stdio[2] },
+                .cgroup_root = opts->cgroup_root ? opts->cgroup_root : DEFAULT_CGROUP_ROOT,
+                .cgroup_mode = mode,
+                .new_userns = flags & CLONE_NEWUSER, .new_netns = flags & CLONE_NEWNET,
+                .new_cgroupns = cgns && !cgns->path,
+                .joined_userns = user && user->path,
+        };
+}
+
+/* Joins the namespaces given by path, clones the child into them and comes back. */
+static pid_t start_child(const struct rt_spec *s, int flags, struct rt_child_ctx *ctx,
+                         int parent_end, struct ctrd_error *err) {
+        struct rt_ns_saved saved = { .n = 0 };
+        pid_t pid;
+
+        int r = rt_ns_enter_paths(s, &saved, err);
+        if (r < 0) {
+                pid = r;
+        } else if (ctx->joined_userns) {
+                pid = clone_in_userns(rt_spec_namespace(s, CLONE_NEWUSER)->path, flags, ctx,
+                                      parent_end, err);
+        } else {
+                pid = clone_child(flags);
+                if (pid == 0) {
+                        safe_close(parent_end);
+                        rt_child_main(ctx);
+                }
+                if (pid < 0)
+                        pid = ctrd_error_sys(err, errno, "clone");
+        }
+        /* Back to our own namespaces whatever happened: a shim stuck in the
+         * container's namespaces is a failure even if the child is fine. */
+        r = rt_ns_restore(&saved, pid < 0 ? NULL : err);
+        if (r < 0 && pid > 0) {
+                kill_and_reapp(&pid);
+                return r;
+        }
+        return pid;
+}
 
 static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgroup_mode mode,
                  struct rt_cgroup *cg, pid_t *ret_pid, int *pty, struct ctrd_error *err) {
         _cleanup_(kill_and_reapp) pid_t pid = 0;
         _cleanup_close_ int parent_end = -EBADF, child_end = -EBADF;
-        struct rt_ns_saved saved = { .n = 0 };
         int sv[2], r;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -194,36 +251,10 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgro
         child_end = sv[1];
 
         int flags = rt_ns_clone_flags(s);
-        const struct rt_namespace *user = rt_spec_namespace(s, CLONE_NEWUSER);
-        struct rt_child_ctx ctx = {
-                .spec = s, .sync = child_end,
-                .stdio = { opts->stdio[0], opts->stdio[1], opts->stdio[2] },
-                .cgroup_root = opts->cgroup_root ? opts->cgroup_root : DEFAULT_CGROUP_ROOT,
-                .cgroup_mode = mode,
-                .new_userns = flags & CLONE_NEWUSER, .new_netns = flags & CLONE_NEWNET,
-                .new_cgroupns = rt_spec_namespace(s, CLONE_NEWCGROUP) &&
-                                !rt_spec_namespace(s, CLONE_NEWCGROUP)->path,
-                .joined_userns = user && user->path,
-        };
-        r = rt_ns_enter_paths(s, &saved, err);
-        if (r >= 0 && ctx.joined_userns) {
-                pid = clone_in_userns(user->path, flags, &ctx, parent_end, err);
-                r = pid < 0 ? pid : 0;
-        } else if (r >= 0) {
-                pid = clone_child(flags);
-                if (pid == 0) {
-                        safe_close(parent_end);
-                        rt_child_main(&ctx);
-                }
-                if (pid < 0)
-                        r = ctrd_error_sys(err, errno, "clone");
-        }
-        /* Back to our own namespaces whatever happened; a failure here is fatal. */
-        int q = rt_ns_restore(&saved, r < 0 ? NULL : err);
-        if (q < 0 && r >= 0)
-                r = q;
-        if (r < 0)
-                return r;
+        struct rt_child_ctx ctx = child_ctx(opts, s, mode, flags, child_end);
+        pid = start_child(s, flags, &ctx, parent_end, err);
+        if (pid < 0)
+                return pid;
         child_end = safe_close(child_end);
 
         if (ctx.new_userns && (r = rt_ns_write_idmaps(pid, s, err)) < 0)
