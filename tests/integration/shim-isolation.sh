@@ -59,12 +59,14 @@ assert_eq "$(echo $out)" "$want unknown" "joined namespace"
 cgroup_gone netns
 
 # Seccomp: mkdir denied with errnoRet, the rest allowed; status shows a filter.
-new_bundle seccomp sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/d; mkdir /tmp/d 2>&1; rmdir /tmp/x'
+new_bundle seccomp sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/d; mkdir /tmp/d 2>&1; rmdir /tmp/x; kill -0 $$ && echo kill0 ok; kill -USR1 $$ || echo usr1 denied'
 edit '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
                         architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
                         syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO",
                                     errnoRet: 13},
                                    {names: ["rmdir"], action: "SCMP_ACT_ERRNO"},
+                                   {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+                                    args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]},
                                    {names: ["not_a_syscall_at_all"], action: "SCMP_ACT_KILL"}]}
       | .root.readonly = false'
 rc=0
@@ -72,6 +74,8 @@ out=$(shim seccomp 2>&1) || rc=$?
 assert_contains "$out" "Seccomp:	2" "filter loaded"
 assert_contains "$out" "can't create directory '/tmp/d': Permission denied" "errnoRet 13"
 assert_contains "$out" "rmdir: '/tmp/x': Operation not permitted" "default errno EPERM"
+assert_contains "$out" "kill0 ok" "kill with another signal allowed"
+assert_contains "$out" "usr1 denied" "kill(pid, SIGUSR1) denied by the argument rule"
 [ -e "$B/rootfs/tmp/d" ] && fail "mkdir went through"
 cgroup_gone seccomp
 
