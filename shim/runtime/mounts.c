@@ -53,15 +53,30 @@ static int target_kind(const struct rt_mount *m) {
         return RT_RESOLVE_MKDIR;
 }
 
+static bool is_sysfs(const struct rt_mount *m) {
+        return m->type && strcmp(m->type, "sysfs") == 0;
+}
+
+/*
+ * The flags a mount really gets. sysfs is read-only unless the container
+ * has both its own user and network namespace: a writable /sys of the host's
+ * user namespace would let the container reconfigure host devices.
+ */
+static unsigned long effective_flags(const struct rt_child_ctx *ctx, const struct rt_mount *m) {
+        if (is_sysfs(m) && !(ctx->new_userns && ctx->new_netns))
+                return m->flags | MS_RDONLY;
+        return m->flags;
+}
+
 static int do_mount(const struct rt_child_ctx *ctx, const struct rt_mount *m, const char *target,
                     struct rt_step_error *e) {
         const char *type = m->type;
-        unsigned long flags = m->flags;
+        unsigned long flags = effective_flags(ctx, m);
         const char *source = m->source;
 
         /* sysfs belongs to the network namespace: without a new one the
          * kernel refuses a fresh sysfs, and runc binds the host's instead. */
-        if (type && strcmp(type, "sysfs") == 0 && !ctx->new_netns) {
+        if (is_sysfs(m) && !ctx->new_netns) {
                 type = NULL;
                 source = "/sys";
                 flags |= MS_BIND | MS_REC;
@@ -91,8 +106,8 @@ static int apply_one(const struct rt_child_ctx *ctx, int rootfd, const struct rt
         if ((r = do_mount(ctx, m, rt_fd_path(fdp, fd), e)) < 0)
                 return r;
 
-        bool bind = !m->type || (strcmp(m->type, "sysfs") == 0 && !ctx->new_netns);
-        unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        bool bind = !m->type || (is_sysfs(m) && !ctx->new_netns);
+        unsigned long extra = effective_flags(ctx, m) & ~(MS_BIND | MS_REC | MS_REMOUNT);
         if (!(bind && extra) && !m->propagation)
                 return 0;
         /* The fd still names the directory under the new mount; open the mount itself. */

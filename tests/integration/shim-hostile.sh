@@ -32,6 +32,17 @@ assert_eq "$out" 3 "three mounts made inside the container"
 [ -d "$B/rootfs$outside/sub" ] || fail "the trap target was not created inside the rootfs"
 cgroup_gone hostile
 
+# A bundle asking for a writable sysfs without its own user namespace gets a
+# read-only one (runc would give it rw), with or without its own netns.
+new_bundle sysfs sh -c 'awk "\$5 == \"/sys\" { print \$6 }" /proc/self/mountinfo'
+edit '.mounts |= map(if .type == "sysfs" then .options = ["nosuid", "rw"] else . end)'
+out=$(shim sysfs 2>&1) || fail "sysfs run: $out"
+assert_contains "$out" "ro," "sysfs read-only with a new netns"
+edit '.linux.namespaces |= map(select(.type != "network"))'
+out=$(shim sysfs 2>&1) || fail "sysfs run: $out"
+assert_contains "$out" "ro," "host sysfs bound read-only"
+cgroup_gone sysfs
+
 # Wrong types: one clear line naming the field, exit 1, nothing left.
 new_bundle types true
 edit '.linux.resources = {memory: {limit: "lots"}}'
