@@ -60,6 +60,24 @@ static int add_defaults(json_t *list, json_t *host, const struct ctr_mounts *um)
         return r;
 }
 
+/* Docker's tmpfs defaults (noexec unless "exec"), then the filesystem options one by one. */
+static json_t *tmpfs_options(const struct ctr_mount *m) {
+        _cleanup_free_ char *data = m->data ? strdup(m->data) : NULL;
+        json_t *opts = json_pack("[sss]", "nosuid", "nodev", m->readonly ? "ro" : "rw");
+        char *save = NULL;
+
+        if (!opts || (m->data && !data) ||
+            (!m->exec && json_array_append_new(opts, json_string("noexec")) < 0))
+                goto fail;
+        for (char *o = data ? strtok_r(data, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save))
+                if (json_array_append_new(opts, json_string(o)) < 0)
+                        goto fail;
+        return opts;
+fail:
+        json_decref(opts);
+        return NULL;
+}
+
 static int volume_source(const struct ctr_mount *m, const struct ctr_spec_input *in,
                          char **ret, struct ctrd_error *err) {
         char anon[65];
@@ -82,12 +100,7 @@ static int user_mount(const struct ctr_mount *m, const struct ctr_spec_input *in
         int r;
 
         if (m->type == CTR_MOUNT_TMPFS) {
-                opts = json_pack("[sss]", "nosuid", "nodev", m->readonly ? "ro" : "rw");
-                if (opts && ((!m->exec && json_array_append_new(opts, json_string("noexec")) < 0) ||
-                             (m->data && json_array_append_new(opts, json_string(m->data)) < 0))) {
-                        json_decref(opts);
-                        opts = NULL;
-                }
+                opts = tmpfs_options(m);
                 *ret = json_pack("{s:s,s:s,s:s,s:o}", "destination", m->target, "type", "tmpfs",
                                  "source", "tmpfs", "options", opts);
                 return *ret ? 0 : ctrd_error_set(err, ENOMEM, "out of memory");

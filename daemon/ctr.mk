@@ -27,3 +27,16 @@ UNIT_TESTS += tests/unit/test-ctr-config
 tests_unit_test_ctr_config_SOURCES = tests/unit/test-ctr-config.c tests/unit/ctr-bodies.h
 tests_unit_test_ctr_config_CFLAGS = $(CTR_TEST_CFLAGS)
 tests_unit_test_ctr_config_LDADD = $(CTR_TEST_LIBS)
+
+# The spec tests feed every generated config.json to the shim's own parser.
+UNIT_TESTS += tests/unit/test-ctr-spec
+tests_unit_test_ctr_spec_SOURCES = tests/unit/test-ctr-spec.c tests/unit/ctr-bodies.h
+tests_unit_test_ctr_spec_CFLAGS = $(CTR_TEST_CFLAGS)
+tests_unit_test_ctr_spec_LDADD = daemon/libctrd-engine.a $(RUNTIME_LIBS) $(CRYPTO_LIBS) \
+	$(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-ctr-seccomp
+tests_unit_test_ctr_seccomp_SOURCES = tests/unit/test-ctr-seccomp.c
+tests_unit_test_ctr_seccomp_CFLAGS = $(CTR_TEST_CFLAGS) $(SECCOMP_CFLAGS)
+tests_unit_test_ctr_seccomp_LDADD = daemon/libctrd-engine.a $(RUNTIME_LIBS) $(CRYPTO_LIBS) \
+	$(TEST_UNIT_LIBS)
