@@ -40,3 +40,8 @@ tests_unit_test_ctr_seccomp_SOURCES = tests/unit/test-ctr-seccomp.c
 tests_unit_test_ctr_seccomp_CFLAGS = $(CTR_TEST_CFLAGS) $(SECCOMP_CFLAGS)
 tests_unit_test_ctr_seccomp_LDADD = daemon/libctrd-engine.a $(RUNTIME_LIBS) $(CRYPTO_LIBS) \
 	$(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-ctr-user
+tests_unit_test_ctr_user_SOURCES = tests/unit/test-ctr-user.c
+tests_unit_test_ctr_user_CFLAGS = $(CTR_TEST_CFLAGS)
+tests_unit_test_ctr_user_LDADD = $(CTR_TEST_LIBS)
