@@ -260,8 +260,10 @@ static void test_cli_rm(void **state) {
                     "\"CAP_KILL\",\"CAP_SETGID\",\"CAP_SETUID\",\"CAP_SETPCAP\","
                     "\"CAP_NET_BIND_SERVICE\",\"CAP_NET_RAW\",\"CAP_SYS_CHROOT\",\"CAP_MKNOD\","
                     "\"CAP_AUDIT_WRITE\",\"CAP_SETFCAP\"]");
-        assert_json(path(s, "process.capabilities.effective"),
-                    json_dumps(path(s, "process.capabilities.bounding"), JSON_COMPACT));
+        char *bounding = json_dumps(path(s, "process.capabilities.bounding"), JSON_COMPACT);
+        assert_json(path(s, "process.capabilities.effective"), bounding);
+        assert_json(path(s, "process.capabilities.permitted"), bounding);
+        free(bounding);
         assert_null(path(s, "process.capabilities.inheritable"));
         assert_null(path(s, "process.capabilities.ambient"));
         assert_null(path(s, "linux.resources.memory"));
