@@ -146,7 +146,8 @@ static void image_rows(struct ctl_format *f, json_t *img, bool quiet, bool all_i
         ctl_human_duration((int64_t) time(NULL) - json_integer_value(json_object_get(img, "Created")),
                            ago, sizeof(ago));
         snprintf(created, sizeof(created), "%s ago", ago);
-        ctl_human_size((double) json_integer_value(json_object_get(img, "Size")), size, sizeof(size));
+        ctl_human_size((double) json_integer_value(json_object_get(img, "Size")), 3, size,
+                       sizeof(size));
         size_t n = json_array_size(tags);
         for (size_t i = 0; i < (n ? n : 1); i++) {
                 const char *t = n ? json_string_value(json_array_get(tags, i)) : "<none>:<none>";
@@ -452,7 +453,7 @@ int ctl_cmd_image_prune(struct ctl_client *c, int argc, char *argv[]) {
                 const char *d = json_string_value(json_object_get(e, "Deleted"));
                 printf("%s: %s\n", u ? "untagged" : "deleted", u ? u : d ? d : "");
         }
-        ctl_human_size((double) json_integer_value(json_object_get(report, "SpaceReclaimed")), size,
+        ctl_human_size((double) json_integer_value(json_object_get(report, "SpaceReclaimed")), 4, size,
                        sizeof(size));
         printf("Total reclaimed space: %s\n", size);
         json_decref(report);
