@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "daemon/engine.h"
+#include "daemon/graphdriver.h"
+#include "daemon/image-service.h"
 #include "daemon/hostinfo.h"
 #include "handlers.h"
 #include "log.h"
@@ -94,7 +96,7 @@ void api_handle_info(struct api_request *req) {
         SET("ContainersPaused", json_integer(c.paused));
         SET("ContainersStopped", json_integer(c.stopped));
         SET("Images", json_integer(c.images));
-        SET("Driver", json_string(e->storage_driver));
+        SET("Driver", json_string(e->images->driver->name));
         SET("DriverStatus", json_array());
         SET("Plugins", info_plugins());
         SET("MemoryLimit", json_true());

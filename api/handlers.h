@@ -11,3 +11,16 @@ void api_handle_info(struct api_request *req);
 /* handlers-ctrd.c */
 void api_handle_get_log_level(struct api_request *req);
 void api_handle_set_log_level(struct api_request *req);
+
+/* handlers-containers.c, handlers-containers-list.c */
+void api_handle_container_create(struct api_request *req);
+void api_handle_container_list(struct api_request *req);
+void api_handle_container_inspect(struct api_request *req);
+void api_handle_container_start(struct api_request *req);
+void api_handle_container_stop(struct api_request *req);
+void api_handle_container_restart(struct api_request *req);
+void api_handle_container_kill(struct api_request *req);
+void api_handle_container_wait(struct api_request *req);
+void api_handle_container_delete(struct api_request *req);
+void api_handle_container_rename(struct api_request *req);
+void api_handle_container_logs(struct api_request *req);

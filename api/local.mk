@@ -10,7 +10,10 @@ api_libctrd_api_a_SOURCES = \
 	api/routes.c api/routes.h \
 	api/handlers.h \
 	api/handlers-system.c \
-	api/handlers-ctrd.c
+	api/handlers-ctrd.c \
+	api/handlers-containers.c \
+	api/handlers-containers-list.c \
+	api/handlers-containers-logs.c
 api_libctrd_api_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 
 UNIT_TESTS += tests/unit/test-router

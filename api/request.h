@@ -61,6 +61,8 @@ int api_stream_write(struct api_request *req, const void *data, size_t len);
 /* One JSON object + "\n", as Docker's progress and event streams write them. body is stolen. */
 int api_stream_write_json(struct api_request *req, json_t *body);
 void api_stream_end(struct api_request *req);
+/* Bytes written but not yet taken by the client: producers pause above a bound. */
+size_t api_stream_buffered(struct api_request *req);
 
 /* Adds a header to the answer just given with api_reply_*. */
 void api_reply_header(struct api_request *req, const char *name, const char *value);

@@ -12,6 +12,17 @@ const struct api_route api_routes[] = {
         { "GET", "/ctrd/log-level", api_handle_get_log_level, NULL },
         { "POST", "/ctrd/log-level", api_handle_set_log_level, NULL },
         API_IMAGE_ROUTES,
+        { "POST", "/containers/create", api_handle_container_create, NULL },
+        { "GET", "/containers/json", api_handle_container_list, NULL },
+        { "GET", "/containers/{id}/json", api_handle_container_inspect, NULL },
+        { "GET", "/containers/{id}/logs", api_handle_container_logs, NULL },
+        { "POST", "/containers/{id}/start", api_handle_container_start, NULL },
+        { "POST", "/containers/{id}/stop", api_handle_container_stop, NULL },
+        { "POST", "/containers/{id}/restart", api_handle_container_restart, NULL },
+        { "POST", "/containers/{id}/kill", api_handle_container_kill, NULL },
+        { "POST", "/containers/{id}/wait", api_handle_container_wait, NULL },
+        { "POST", "/containers/{id}/rename", api_handle_container_rename, NULL },
+        { "DELETE", "/containers/{id}", api_handle_container_delete, NULL },
 };
 
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

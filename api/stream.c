@@ -158,3 +158,8 @@ void api_stream_detach(struct api_request *req) {
         }
         stream_unref(st);
 }
+
+size_t api_stream_buffered(struct api_request *req) {
+        struct api_stream *st = req->stream;
+        return st ? st->len - st->off : 0;
+}

@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "fs-util.h"
 #include "daemon/image-service.h"
+#include "store/images.h"
 #include "store/store.h"
 
 /* The roots hold other users' container files: traversable, not listable. */
@@ -46,9 +47,9 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         if (r < 0)
                 return ctrd_error_wrap(err, "run root");
 
-        e->storage_driver = strdup(cfg->storage_driver ? cfg->storage_driver : "overlay");
         e->shim_path = strdup(cfg->shim_path ? cfg->shim_path : CTRD_LIBEXECDIR "/ctrd-shim");
-        if (!e->storage_driver || !e->shim_path) {
+        e->cgroup_parent = strdup(cfg->cgroup_parent ? cfg->cgroup_parent : "/ctrd");
+        if (!e->shim_path || !e->cgroup_parent) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
                 goto fail;
         }
@@ -74,7 +75,12 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = store_engine_id(e->store, &e->engine_id, err);
         if (r < 0)
                 goto fail;
-        r = image_service_open(loop, e->store, e->data_root, e->storage_driver, &e->images, err);
+        r = image_service_open(loop, e->store, e->data_root, cfg->storage_driver, &e->images, err);
+        if (r < 0)
+                goto fail;
+        e->images->in_use = ctr_image_in_use;
+        e->images->in_use_data = e;
+        r = ctr_manager_load(e, err);
         if (r < 0)
                 goto fail;
         return 0;
@@ -85,11 +91,13 @@ fail:
 }
 
 void engine_done(struct ctrd_engine *e) {
+        /* Containers keep running: only our view of them goes. */
+        ctr_manager_free(e);
         image_service_free(e->images);
         store_close(e->store);
         free(e->engine_id);
-        free(e->storage_driver);
         free(e->shim_path);
+        free(e->cgroup_parent);
         safe_close(e->lock_fd);
         free(e->data_root);
         free(e->run_root);
@@ -97,8 +105,22 @@ void engine_done(struct ctrd_engine *e) {
 }
 
 int engine_counts(struct ctrd_engine *e, struct engine_counts *ret, struct ctrd_error *err) {
-        /* Containers and images have no records yet: their tables arrive with
-         * the lifecycle and image issues, which extend this. */
         *ret = (struct engine_counts) { 0 };
+        for (struct ctr *c = e->containers.list; c; c = c->next) {
+                ret->containers++;
+                if (strcmp(c->rec.state, "paused") == 0)
+                        ret->paused++;
+                else if (ctr_is_running(c))
+                        ret->running++;
+                else
+                        ret->stopped++;
+        }
+        struct store_image *imgs = NULL;
+        size_t n = 0;
+        int r = store_image_list(e->store, &imgs, &n, err);
+        if (r < 0)
+                return r;
+        free(imgs);
+        ret->images = (int64_t) n;
         return 0;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <uv.h>
 
+#include "containers.h"
 #include "error.h"
 
 struct store;
@@ -17,24 +18,29 @@ struct image_service;
 struct engine_config {
         const char *data_root;          /* DATA: ctrd.db, layers, containers */
         const char *run_root;           /* RUN: per-container run dirs, sockets */
-        const char *storage_driver;     /* "overlay" or "copy" */
+        const char *storage_driver;     /* "overlay", "copy", or NULL to detect */
         const char *shim_path;          /* the ctrd-shim binary */
+        const char *cgroup_parent;      /* containers' cgroups go below it; NULL: "/ctrd" */
 };
 
 struct ctrd_engine {
         uv_loop_t *loop;
         struct store *store;
         struct image_service *images;   /* daemon/image-service.h */
+        struct ctr_manager containers;  /* daemon/containers.h */
         char *data_root;
         char *run_root;
         char *engine_id;                /* stable across restarts (store meta) */
-        char *storage_driver;
         char *shim_path;
+        char *cgroup_parent;
         int lock_fd;                    /* flock on DATA/ctrd.lock: one daemon per data root */
         struct timespec started;
 };
 
-/* Creates the data/run roots (0711), locks the data root and opens the store. */
+/*
+ * Creates the data/run roots (0711), locks the data root, opens the store and
+ * the image service, and loads the containers (reconnecting to running ones).
+ */
 int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_config *cfg,
                 struct ctrd_error *err);
 

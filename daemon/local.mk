@@ -3,7 +3,18 @@
 noinst_LIBRARIES += daemon/libctrd-engine.a
 daemon_libctrd_engine_a_SOURCES = \
 	daemon/engine.c daemon/engine.h \
-	daemon/hostinfo.c daemon/hostinfo.h
+	daemon/hostinfo.c daemon/hostinfo.h \
+	daemon/signals.c daemon/signals.h \
+	daemon/shim-spawn.c daemon/shim-spawn.h \
+	daemon/shim-watch.c daemon/shim-watch.h \
+	daemon/containers.c daemon/containers.h daemon/container-internal.h \
+	daemon/container-names.c daemon/container-names.h \
+	daemon/container-create.c \
+	daemon/container-files.c daemon/container-files.h \
+	daemon/container-run.c \
+	daemon/container-remove.c \
+	daemon/container-render.c \
+	daemon/container-logs.c daemon/container-logs.h
 daemon_libctrd_engine_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS) \
 	$(ARCHIVE_CFLAGS) $(CRYPTO_CFLAGS)
 

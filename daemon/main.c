@@ -33,7 +33,8 @@ static const char *arg_data_root = DEFAULT_DATA_ROOT;
 static const char *arg_run_root = DEFAULT_RUN_ROOT;
 static const char *arg_group;
 static const char *arg_log_file;
-static const char *arg_storage_driver = "overlay";
+static const char *arg_storage_driver;     /* NULL: overlay where it works, else copy */
+static const char *arg_cgroup_parent;
 static const char *arg_shim_path;
 static unsigned arg_idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
 
@@ -57,7 +58,9 @@ static void help(void) {
                "                         (default " DEFAULT_RUN_ROOT ")\n"
                "  --group NAME           group that may use the socket (default: ctrd if it\n"
                "                         exists, else root only)\n"
-               "  --storage-driver NAME  overlay (default) or copy\n"
+               "  --storage-driver NAME  overlay or copy (default: overlay where the data root\n"
+               "                         supports it, else copy)\n"
+               "  --cgroup-parent PATH   cgroup below which containers' cgroups go (default /ctrd)\n"
                "  --log-level LEVEL      error, warning, info (default) or debug\n"
                "  --log-file PATH        log there instead of stderr; SIGHUP reopens it\n"
                "  --idle-timeout SECS    close idle client connections (default %d; 0 never)\n"
@@ -70,7 +73,7 @@ static void help(void) {
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_SOCKET = 0x100, ARG_DATA_ROOT, ARG_RUN_ROOT, ARG_GROUP, ARG_LOG_LEVEL,
-               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH };
+               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH, ARG_CGROUP_PARENT };
         static const struct option options[] = {
                 { "socket", required_argument, NULL, ARG_SOCKET },
                 { "data-root", required_argument, NULL, ARG_DATA_ROOT },
@@ -81,6 +84,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "storage-driver", required_argument, NULL, ARG_STORAGE_DRIVER },
                 { "idle-timeout", required_argument, NULL, ARG_IDLE_TIMEOUT },
                 { "shim-path", required_argument, NULL, ARG_SHIM_PATH },
+                { "cgroup-parent", required_argument, NULL, ARG_CGROUP_PARENT },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'v' },
                 {}
@@ -95,6 +99,12 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_GROUP: arg_group = optarg; break;
                 case ARG_LOG_FILE: arg_log_file = optarg; break;
                 case ARG_SHIM_PATH: arg_shim_path = optarg; break;
+                case ARG_CGROUP_PARENT:
+                        if (optarg[0] != '/' || strstr(optarg, ".."))
+                                return log_error("invalid --cgroup-parent '%s': an absolute path "
+                                                 "without '..'", optarg), -EINVAL;
+                        arg_cgroup_parent = optarg;
+                        break;
                 case ARG_LOG_LEVEL: {
                         enum ctrd_log_level l = ctrd_log_level_from_string(optarg);
                         if (l == _CTRD_LOG_LEVEL_INVALID)
@@ -198,6 +208,7 @@ static int run(struct daemon_state *d) {
                 .run_root = arg_run_root,
                 .storage_driver = arg_storage_driver,
                 .shim_path = arg_shim_path,
+                .cgroup_parent = arg_cgroup_parent,
         };
         int r = engine_init(&d->engine, d->loop, &cfg, &err);
         if (r < 0)

@@ -6,7 +6,8 @@ lib_libctrd_a_SOURCES = \
 	lib/fs-util.c lib/fs-util.h \
 	lib/string-util.c lib/string-util.h \
 	lib/shim-client.c lib/shim-client.h \
-	lib/timefmt.c lib/timefmt.h
+	lib/timefmt.c lib/timefmt.h \
+	lib/human-duration.c lib/human-duration.h
 
 UNIT_TESTS += tests/unit/test-lib
 tests_unit_test_lib_SOURCES = tests/unit/test-lib.c

@@ -23,4 +23,5 @@ EXTRA_DIST += tests/no-cmocka.sh tests/integration/lib.sh $(INTEGRATION_TESTS)
 INTEGRATION_TESTS += \
 	tests/integration/daemon-api.sh \
 	tests/integration/daemon-lifecycle.sh \
-	tests/integration/systemd-units.sh
+	tests/integration/systemd-units.sh \
+	tests/integration/containers-basic.sh

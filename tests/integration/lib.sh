@@ -48,7 +48,16 @@ assert_contains() {
 }
 
 T=$(mktemp -d "/tmp/ctrd-test-$TEST_NAME.XXXXXX")
-on_exit 'rm -rf "$T"'
+on_exit 'remove_test_dir'
+
+# Whatever a failed test left: shims and containers whose paths are under $T,
+# then mounts under $T (deepest first), then the directory.
+remove_test_dir() {
+        for pid in $(pgrep -f "ctrd-shim.*$T" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+        awk -v t="$T" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+                while read -r m; do umount -l "$m" 2>/dev/null; done
+        rm -rf "$T"
+}
 SOCK="$T/ctrd.sock"
 DATA="$T/data"
 RUN="$T/run"
@@ -101,3 +110,47 @@ api() {
 st() { cat "$T/status"; }
 
 ctl() { "$CTRCTL" -H "unix://$SOCK" "$@"; }
+
+# Imports a busybox image (from Debian's busybox-static) as $1 (default busybox:latest).
+import_busybox() {
+        [ -f "$T/busybox.tar" ] || "$CTRD_SRCDIR/tests/helpers/mkbusybox-tar.sh" "$T/busybox.tar" ||
+                skip "cannot build a busybox rootfs (apt-get install busybox-static)"
+        ref=${1:-busybox:latest}
+        api POST "/images/create?fromSrc=-&repo=${ref%%:*}&tag=${ref##*:}" \
+                -H 'Content-Type: application/x-tar' --data-binary @"$T/busybox.tar" >/dev/null
+        [ "$(st)" = 200 ] || fail "importing busybox: HTTP $(st): $(cat "$T/body")"
+}
+
+# Starts ctrd with a cgroup parent of its own, removed (with whatever is left in it) at exit.
+start_ctrd_for_containers() {
+        CGROUP_PARENT="/ctrd-test-$TEST_NAME-$$"
+        start_ctrd --cgroup-parent "$CGROUP_PARENT" "$@"
+        on_exit 'cleanup_cgroup_parent'
+}
+
+# Kills what is left in the test's cgroup parent and removes it in every hierarchy.
+cleanup_cgroup_parent() {
+        for d in $(find /sys/fs/cgroup -maxdepth 3 -type d -path "*$CGROUP_PARENT" 2>/dev/null); do
+                for p in $(cat $(find "$d" -name cgroup.procs) 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+        done
+        sleep 0.1
+        for d in $(find /sys/fs/cgroup -maxdepth 3 -type d -path "*$CGROUP_PARENT" 2>/dev/null); do
+                find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+        done
+}
+
+# Prints the cgroup directories still present below the test's cgroup parent.
+leftover_cgroups() {
+        find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*$CGROUP_PARENT/*" 2>/dev/null
+}
+
+# create NAME IMAGE CMD...: creates a container from a JSON body built with jq; prints its ID.
+create_container() {
+        name=$1 image=$2
+        shift 2
+        # One argument per line (jq would take "-c" in --args as its own option).
+        body=$(printf '%s\n' "$@" | jq -R . | jq -cs --arg img "$image" \
+                '{Image: $img, Cmd: ., HostConfig: {NetworkMode: "none"}}')
+        api POST "/containers/create?name=$name" -H 'Content-Type: application/json' -d "$body" |
+                jq -r .Id
+}

@@ -1,0 +1,32 @@
+/* What the container manager's files share (daemon/ctr-*.c, containers.c). */
+#pragma once
+
+#include "containers.h"
+#include "engine.h"
+
+/* Writes c's state columns to the store. */
+int ctr_save(struct ctr *c, struct ctrd_error *err);
+
+/* Adds a loaded or created container to the engine's list (takes c). */
+void ctr_link(struct ctrd_engine *e, struct ctr *c);
+/* Unlinks and frees c (cancels its watch; the container itself is not touched). */
+void ctr_unlink_free(struct ctr *c);
+
+/* Makes a struct ctr from a record (taken over on success). */
+int ctr_from_record(struct ctrd_engine *e, struct store_container *rec, struct ctr **ret,
+                    struct ctrd_error *err);
+
+/* Starts watching a running container's shim for its exit (ctr-run.c). */
+int ctr_watch(struct ctr *c, struct ctrd_error *err);
+
+/* Runs the waiters whose condition an event meets (ctr-run.c). */
+void ctr_notify_waiters(struct ctr *c, enum ctr_wait_condition event);
+
+/* Sets a state string ("running", ...) on the record. */
+int ctr_set_state(struct ctr *c, const char *state);
+
+/* The value of a JSON string member, or def. */
+const char *ctr_json_str(json_t *o, const char *key, const char *def);
+
+/* Kills a running container and calls done once its exit was recorded (ctr-run.c). */
+int ctr_kill_and_wait(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error *err);

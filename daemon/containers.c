@@ -1,0 +1,171 @@
+/* The container registry: loading at start, lookup, linking, records. */
+#define LOG_SUBSYSTEM "containers"
+
+#include "container-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "fs-util.h"
+#include "log.h"
+#include "shim-watch.h"
+#include "store/store.h"
+
+const char *ctr_json_str(json_t *o, const char *key, const char *def) {
+        const char *s = json_string_value(json_object_get(o, key));
+        return s ? s : def;
+}
+
+int ctr_set_state(struct ctr *c, const char *state) {
+        char *s = strdup(state);
+        if (!s)
+                return -ENOMEM;
+        free(c->rec.state);
+        c->rec.state = s;
+        return 0;
+}
+
+bool ctr_is_running(const struct ctr *c) {
+        return strcmp(c->rec.state, "running") == 0 || strcmp(c->rec.state, "paused") == 0 ||
+               strcmp(c->rec.state, "restarting") == 0;
+}
+
+int ctr_save(struct ctr *c, struct ctrd_error *err) {
+        return store_container_update_state(c->engine->store, &c->rec, err);
+}
+
+void ctr_link(struct ctrd_engine *e, struct ctr *c) {
+        c->next = e->containers.list;
+        if (c->next)
+                c->next->prev = c;
+        e->containers.list = c;
+        e->containers.count++;
+}
+
+void ctr_unlink_free(struct ctr *c) {
+        struct ctr_manager *m = &c->engine->containers;
+        if (c->prev)
+                c->prev->next = c->next;
+        else if (m->list == c)
+                m->list = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
+        m->count--;
+        shim_watch_cancel(c->watch);
+        store_container_clear(&c->rec);
+        json_decref(c->config);
+        json_decref(c->host);
+        free(c->dir);
+        free(c->run_dir);
+        free(c);
+}
+
+int ctr_from_record(struct ctrd_engine *e, struct store_container *rec, struct ctr **ret,
+                    struct ctrd_error *err) {
+        _cleanup_free_ struct ctr *c = calloc(1, sizeof(*c));
+        if (!c)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        c->engine = e;
+        c->config = json_loads(rec->config, 0, NULL);
+        c->host = json_loads(rec->host_config, 0, NULL);
+        if (!c->config || !c->host) {
+                json_decref(c->config);
+                json_decref(c->host);
+                return ctrd_error_set(err, EPROTO, "container %s: stored configuration is not JSON",
+                                      rec->id);
+        }
+        if (asprintf(&c->dir, "%s/containers/%s", e->data_root, rec->id) < 0 ||
+            asprintf(&c->run_dir, "%s/containers/%s", e->run_root, rec->id) < 0) {
+                json_decref(c->config);
+                json_decref(c->host);
+                free(c->dir);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        c->rec = *rec;
+        *rec = (struct store_container) { 0 };
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int ctr_manager_load(struct ctrd_engine *e, struct ctrd_error *err) {
+        _cleanup_free_ char *data_dir = NULL, *run_dir = NULL;
+        if (asprintf(&data_dir, "%s/containers", e->data_root) < 0 ||
+            asprintf(&run_dir, "%s/containers", e->run_root) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = ctrd_mkdir_p(data_dir, 0700, err);
+        if (r >= 0)
+                r = ctrd_mkdir_p(run_dir, 0700, err);
+        if (r < 0)
+                return r;
+
+        struct store_container *l = NULL;
+        size_t n = 0;
+        r = store_container_list(e->store, &l, &n, err);
+        if (r < 0)
+                return r;
+        /* The list is newest first; link oldest first so the engine's list is newest first too. */
+        for (size_t i = n; i-- > 0;) {
+                struct ctr *c = NULL;
+                r = ctr_from_record(e, &l[i], &c, err);
+                if (r < 0) {
+                        log_error("%s; skipping it", err->msg);
+                        continue;
+                }
+                ctr_link(e, c);
+                if (strcmp(c->rec.state, "removing") == 0) {
+                        /* A removal cut short by a daemon stop: Docker shows these as dead. */
+                        ctr_set_state(c, "dead");
+                        ctr_save(c, NULL);
+                } else if (ctr_is_running(c) && ctr_watch(c, err) < 0) {
+                        log_error("container %s: %s", c->rec.id, err->msg);
+                }
+        }
+        store_container_list_free(l, n);
+        log_info("loaded %zu containers", e->containers.count);
+        return 0;
+}
+
+void ctr_manager_free(struct ctrd_engine *e) {
+        while (e->containers.list)
+                ctr_unlink_free(e->containers.list);
+}
+
+int ctr_lookup(struct ctrd_engine *e, const char *name, struct ctr **ret, struct ctrd_error *err) {
+        const char *plain = name[0] == '/' ? name + 1 : name;
+        size_t len = strlen(plain);
+        struct ctr *prefix_match = NULL;
+        int prefix_matches = 0;
+        if (len == 0)
+                return ctrd_error_set(err, ENOENT, "No such container: %s", name);
+        for (struct ctr *c = e->containers.list; c; c = c->next) {
+                if (strcmp(c->rec.id, plain) == 0 || strcmp(c->rec.name, plain) == 0) {
+                        *ret = c;
+                        return 0;
+                }
+                if (strncmp(c->rec.id, plain, len) == 0) {
+                        prefix_match = c;
+                        prefix_matches++;
+                }
+        }
+        if (prefix_matches == 1) {
+                *ret = prefix_match;
+                return 0;
+        }
+        if (prefix_matches > 1)
+                return ctrd_error_set(err, EINVAL, "multiple IDs found with provided prefix: %s", plain);
+        return ctrd_error_set(err, ENOENT, "No such container: %s", name);
+}
+
+bool ctr_image_in_use(void *engine, const char *image_id, char **ret_container) {
+        struct ctrd_engine *e = engine;
+        for (struct ctr *c = e->containers.list; c; c = c->next)
+                if (strcmp(c->rec.image_id, image_id) == 0) {
+                        if (ret_container)
+                                *ret_container = strdup(c->rec.id);
+                        return true;
+                }
+        return false;
+}

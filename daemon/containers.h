@@ -1,0 +1,102 @@
+/*
+ * The container manager: every container the engine knows, its record (in
+ * SQLite, written before any change is reported) and its live state (the
+ * shim watch, waiters, a pending stop). Loop thread only.
+ *
+ * States follow Docker's: created → running ⇄ paused → exited, with
+ * restarting between an exit and an automatic restart, and removing while
+ * a removal is under way.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "store/containers.h"
+
+struct ctrd_engine;
+struct ctr;
+struct shim_watch;
+
+enum ctr_wait_condition {
+        CTR_WAIT_NOT_RUNNING,           /* answer at once if not running */
+        CTR_WAIT_NEXT_EXIT,
+        CTR_WAIT_REMOVED,
+};
+
+/* Completion of an asynchronous operation; r < 0 with err on failure. */
+typedef void (*ctr_done_fn)(int r, const struct ctrd_error *err, void *userdata);
+/* A wait's answer: the exit status, and the error text when the start failed. */
+typedef void (*ctr_wait_fn)(int64_t status, const char *error, void *userdata);
+
+struct ctr_waiter {
+        enum ctr_wait_condition condition;
+        ctr_wait_fn cb;
+        void *userdata;
+        struct ctr_waiter *prev, *next;
+};
+
+struct ctr {
+        struct ctrd_engine *engine;
+        struct store_container rec;
+        json_t *config;                 /* parsed rec.config */
+        json_t *host;                   /* parsed rec.host_config */
+        char *dir;                      /* DATA/containers/ID: bundle, files, log */
+        char *run_dir;                  /* RUN/containers/ID: shim socket, pid, exit */
+        struct shim_watch *watch;
+        struct ctr_waiter *waiters;
+        struct ctr_stop *stop;          /* a stop in progress */
+        struct ctr_op *pending;         /* start/stop/remove callers waiting for the exit */
+        bool busy;                      /* a start is under way */
+        bool removal_pending;           /* a forced removal waits for the exit */
+        struct ctr *prev, *next;
+};
+
+struct ctr_manager {
+        struct ctr *list;
+        size_t count;
+};
+
+/* Loads every record and reconnects to the shims of running containers. */
+int ctr_manager_load(struct ctrd_engine *e, struct ctrd_error *err);
+void ctr_manager_free(struct ctrd_engine *e);
+
+/* By full ID, name (with or without '/') or unique ID prefix; -ENOENT "No such container: x". */
+int ctr_lookup(struct ctrd_engine *e, const char *name, struct ctr **ret, struct ctrd_error *err);
+
+/* Docker's create: validates, resolves the image, prepares the rootfs, writes the record. */
+int ctr_create(struct ctrd_engine *e, json_t *body, const char *name, struct ctr **ret,
+               struct ctrd_error *err);
+
+/* Starts the container; -EALREADY when it already runs (the API's 304). */
+int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error *err);
+
+/* Sends the stop signal, then SIGKILL after timeout_s (< 0: the container's StopTimeout or 10). */
+int ctr_stop(struct ctr *c, int timeout_s, ctr_done_fn done, void *userdata, struct ctrd_error *err);
+
+int ctr_kill(struct ctr *c, int signo, struct ctrd_error *err);
+
+/*
+ * Removes the container. Returns 0 when it is gone already, or 1 when it was
+ * running and force was given: it is being killed and done runs once it is
+ * gone. On an error (< 0) done is not called.
+ */
+int ctr_remove(struct ctr *c, bool force, ctr_done_fn done, void *userdata, struct ctrd_error *err);
+
+int ctr_rename(struct ctr *c, const char *name, struct ctrd_error *err);
+
+/* Registers w (caller-owned until its callback ran or it was cancelled). */
+void ctr_wait(struct ctr *c, struct ctr_waiter *w);
+void ctr_wait_cancel(struct ctr *c, struct ctr_waiter *w);
+
+/* Docker's inspect object and list entry. */
+json_t *ctr_inspect_json(struct ctr *c);
+json_t *ctr_list_json(struct ctr *c);
+
+/* State names as Docker spells them. */
+bool ctr_is_running(const struct ctr *c);
+
+/* Whether any container uses image_id (the image service asks before deleting). */
+bool ctr_image_in_use(void *engine, const char *image_id, char **ret_container);
