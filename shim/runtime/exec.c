@@ -93,7 +93,9 @@ static int exec_search(const struct rt_spec *s) {
 
         for (const char *p = env_path(s->env); ; ) {
                 size_t len = strcspn(p, ":");
-                int n = snprintf(buf, sizeof(buf), "%.*s/%s", (int) len, len ? p : ".", name);
+                /* An empty PATH entry means the current directory, as in execvp(). */
+                int n = len ? snprintf(buf, sizeof(buf), "%.*s/%s", (int) len, p, name)
+                            : snprintf(buf, sizeof(buf), "./%s", name);
                 if (n > 0 && (size_t) n < sizeof(buf)) {
                         execve(buf, s->args, s->env);
                         if (errno == EACCES)
