@@ -110,6 +110,15 @@ out=$( (trap '' INT TERM HUP USR1; shim signals) 2>&1) || fail "signals run: $ou
 assert_eq "$(echo $out)" "SigBlk: 0000000000000000 SigIgn: 0000000000000000" "signal state"
 cgroup_gone signals
 
+# An unlimited rlimit is written as 2^63-1 (jansson has no larger integer);
+# jq would round it, hence the sed.
+new_bundle rlimit sh -c 'ulimit -c; ulimit -Hc'
+edit '.process.rlimits += [{type: "RLIMIT_CORE", soft: 1234567, hard: 1234567}]'
+sed -i 's/1234567/9223372036854775807/g' "$B/config.json"
+out=$(shim rlimit 2>&1) || fail "rlimit run: $out"
+assert_eq "$(echo $out)" "unlimited unlimited" "RLIMIT_CORE unlimited"
+cgroup_gone rlimit
+
 # process.terminal: the container gets a pty of its own devpts instance as its
 # controlling terminal; ctrd-shim run relays our stdin/stdout through it.
 new_bundle tty sh -c 'tty; read line; echo "got $line"; exit 5'
