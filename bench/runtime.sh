@@ -34,7 +34,11 @@ python3 - "$runs" "$tmp" "$shim" <<'PY'
 import os, subprocess, sys, time
 runs, tmp, shim = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 bundle = os.path.join(tmp, "b")
-cands = [("ctrd-shim run", lambda i: [shim, "run", "--bundle", bundle, "--id", "bench%d" % i])]
+cands = [("ctrd-shim run", lambda i: [shim, "run", "--bundle", bundle, "--id", "bench%d" % i]),
+         # The floor: the same namespaces, a chroot and the exec, nothing else.
+         ("unshare -mpfuin + chroot (floor)",
+          lambda i: ["unshare", "-m", "-p", "-f", "-u", "-i", "-n", "chroot",
+                     os.path.join(bundle, "rootfs"), "/bin/true"])]
 for name, exe in (("runc run", "runc"), ("crun run", "crun")):
     path = subprocess.run(["sh", "-c", "command -v " + exe], capture_output=True, text=True).stdout.strip()
     if not path:
