@@ -209,6 +209,24 @@ static int resolve_groups(const char *group_db, const char *group, const char *u
         return 0;
 }
 
+/*
+ * The primary gid also leads the supplementary list, as Docker (through
+ * containerd) sets it: `docker run -u 1000 busybox id` prints
+ * "groups=0(root)", and software that checks getgroups() for its own group
+ * behaves the same under ctrd.
+ */
+static int primary_first(struct ctr_user *u, struct ctrd_error *err) {
+        size_t at = u->n_gids;
+        for (size_t i = 0; i < u->n_gids; i++)
+                if (u->gids[i] == u->gid)
+                        at = i;
+        if (at == u->n_gids && add_gid(u, u->gid) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        memmove(u->gids + 1, u->gids, at * sizeof(*u->gids));
+        u->gids[0] = u->gid;
+        return 0;
+}
+
 int ctr_user_resolve(int rootfd, const char *user, json_t *group_add, struct ctr_user *ret,
                      struct ctrd_error *err) {
         _cleanup_free_ char *passwd = NULL, *group_db = NULL, *spec = strdup(user ?: "");
@@ -226,7 +244,8 @@ int ctr_user_resolve(int rootfd, const char *user, json_t *group_add, struct ctr
                 return r;
         if ((r = resolve_user(passwd, spec, &u, &user_name, err)) < 0 ||
             (r = resolve_groups(group_db, group && *group ? group : NULL, user_name, group_add,
-                                &u, err)) < 0) {
+                                &u, err)) < 0 ||
+            (r = primary_first(&u, err)) < 0) {
                 ctr_user_done(&u);
                 return r;
         }

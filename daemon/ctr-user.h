@@ -17,7 +17,8 @@
 struct ctr_user {
         uid_t uid;
         gid_t gid;
-        gid_t *gids;            /* supplementary groups, then GroupAdd; deduplicated */
+        gid_t *gids;            /* the primary gid, the user's groups, then GroupAdd; no
+                                 * duplicates (Docker lists the primary gid too) */
         size_t n_gids;
         char *home;             /* from passwd, "/" when the user has no entry */
 };

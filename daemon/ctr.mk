@@ -45,3 +45,12 @@ UNIT_TESTS += tests/unit/test-ctr-user
 tests_unit_test_ctr_user_SOURCES = tests/unit/test-ctr-user.c
 tests_unit_test_ctr_user_CFLAGS = $(CTR_TEST_CFLAGS)
 tests_unit_test_ctr_user_LDADD = $(CTR_TEST_LIBS)
+
+# Real containers from Docker-shaped bodies: ctr-mkspec writes the spec,
+# ctrd-shim runs it, the test checks what the container sees.
+check_PROGRAMS += tests/helpers/ctr-mkspec
+tests_helpers_ctr_mkspec_SOURCES = tests/helpers/ctr-mkspec.c
+tests_helpers_ctr_mkspec_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_helpers_ctr_mkspec_LDADD = daemon/libctrd-engine.a lib/libctrd.a $(JANSSON_LIBS) \
+	$(CRYPTO_LIBS)
+INTEGRATION_TESTS += tests/integration/ctr-spec-run.sh

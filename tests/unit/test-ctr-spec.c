@@ -200,7 +200,7 @@ static void test_cli_flags(void **state) {
         /* The image's PATH replaces the default; HOME comes from the user's passwd entry. */
         assert_json(path(s, "process.env"),
                     "[\"PATH=/usr/bin:/bin\",\"HOSTNAME=h\",\"A=B\",\"HOME=/home/user\"]");
-        assert_json(path(s, "process.user"), "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[10,29]}");
+        assert_json(path(s, "process.user"), "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[1000,10,29]}");
         assert_json(path(s, "process.noNewPrivileges"), "false");
         assert_json(path(s, "process.oomScoreAdj"), "0");
         assert_json(path(s, "root.readonly"), "false");
@@ -225,7 +225,7 @@ static void test_cli_flags(void **state) {
         /* What the shim understood. */
         assert_int_equal(rt->uid, 1000);
         assert_int_equal(rt->gid, 1000);
-        assert_int_equal(rt->n_additional_gids, 2);
+        assert_int_equal(rt->n_additional_gids, 3);
         assert_int_equal(rt->resources.memory_limit, 33554432);
         assert_int_equal(rt->resources.cpu_quota, 50000);
         assert_int_equal(rt->resources.cpu_period, 100000);
@@ -251,7 +251,7 @@ static void test_cli_rm(void **state) {
         assert_json(path(s, "process.args"), "[\"echo\",\"hi\"]");
         assert_json(path(s, "process.env"),
                     "[\"PATH=" CTR_DEFAULT_PATH "\",\"HOSTNAME=0123456789ab\",\"HOME=/root\"]");
-        assert_json(path(s, "process.user"), "{\"uid\":0,\"gid\":0,\"additionalGids\":[10]}");
+        assert_json(path(s, "process.user"), "{\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]}");
         assert_json(path(s, "process.cwd"), "\"/\"");
         assert_json(path(s, "process.rlimits"), "[]");
         /* Docker's default set, in capability-number order. */
@@ -475,8 +475,8 @@ static void test_env_and_tty(void **state) {
         assert_json(path(s, "process.env"),
                     "[\"PATH=/p\",\"HOSTNAME=other\",\"HOME=/h\",\"X=1=2\"]");
         assert_json(path(s, "process.cwd"), "\"/w\"");
-        /* An explicit group: that gid, no supplementary groups. */
-        assert_json(path(s, "process.user"), "{\"uid\":1000,\"gid\":29,\"additionalGids\":[]}");
+        /* An explicit group: that gid, no other supplementary groups. */
+        assert_json(path(s, "process.user"), "{\"uid\":1000,\"gid\":29,\"additionalGids\":[29]}");
         assert_json(path(s, "hostname"), "\"web\"");
         json_decref(s);
 }
@@ -559,7 +559,7 @@ static void test_user_errors(void **state) {
         /* Numeric users need no entry; GroupAdd takes names and numbers. */
         json_t *s = build("{\"Image\":\"bb\",\"Cmd\":[\"x\"],\"User\":\"4242\",\"HostConfig\":"
                           "{\"GroupAdd\":[\"users\",\"777\",\"users\"]}}", NULL, NULL);
-        assert_json(path(s, "process.user"), "{\"uid\":4242,\"gid\":0,\"additionalGids\":[100,777]}");
+        assert_json(path(s, "process.user"), "{\"uid\":4242,\"gid\":0,\"additionalGids\":[0,100,777]}");
         json_decref(s);
 }
 

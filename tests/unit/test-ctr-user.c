@@ -159,7 +159,7 @@ static void test_no_host_passwd(void **state) {
                 assert_int_equal(ctr_user_resolve(fd, "4242", NULL, &u, &err), 0);
                 assert_int_equal(u.uid, 4242);
                 assert_int_equal(u.gid, 0);
-                assert_int_equal(u.n_gids, 0);
+                assert_int_equal(u.n_gids, 1);
                 assert_string_equal(u.home, "/");
                 ctr_user_done(&u);
                 assert_int_equal(ctr_user_resolve(fd, "0:evilgrp", NULL, &u, &err), -EINVAL);
@@ -189,17 +189,18 @@ struct user_case {
 
 static void test_resolve(void **state) {
         static const struct user_case cases[] = {
-                { "", NULL, 0, 0, "10", "/root" },
-                { "root", NULL, 0, 0, "10", "/root" },
-                { "app", NULL, 1000, 1000, "10,50", "/srv/app" },
-                { "1000", NULL, 1000, 1000, "10,50", "/srv/app" },
-                { "app:staff", NULL, 1000, 50, "", "/srv/app" },
-                { "1000:0", NULL, 1000, 0, "", "/srv/app" },
-                { "app:", NULL, 1000, 1000, "10,50", "/srv/app" },
-                { "5000:5001", NULL, 5000, 5001, "", "/" },
+                { "", NULL, 0, 0, "0,10", "/root" },
+                { "root", NULL, 0, 0, "0,10", "/root" },
+                { "app", NULL, 1000, 1000, "1000,10,50", "/srv/app" },
+                { "1000", NULL, 1000, 1000, "1000,10,50", "/srv/app" },
+                /* an explicit group: no supplementary groups but the primary one */
+                { "app:staff", NULL, 1000, 50, "50", "/srv/app" },
+                { "1000:0", NULL, 1000, 0, "0", "/srv/app" },
+                { "app:", NULL, 1000, 1000, "1000,10,50", "/srv/app" },
+                { "5000:5001", NULL, 5000, 5001, "5001", "/" },
                 /* a user called "2000" (uid 3000) is found by name before uid 2000 */
-                { "2000", NULL, 3000, 3000, "", "/n" },
-                { "5000", "[\"wheel\",\"77\",\"wheel\"]", 5000, 0, "10,77", "/" },
+                { "2000", NULL, 3000, 3000, "3000", "/n" },
+                { "5000", "[\"wheel\",\"77\",\"wheel\",\"0\"]", 5000, 0, "0,10,77", "/" },
         };
         (void) state;
         int fd = root_fd("in");
