@@ -34,9 +34,14 @@ static int bind_hierarchy(const struct rt_child_ctx *ctx, int dirfd, const char 
         char src[1024], fdp[32];
         int r;
 
+        /* Hierarchies are found where the host mounts them, <cgroup root>/<name>
+         * ("cpu,cpuacct", "systemd"). One mounted anywhere else is left out of
+         * the container's view rather than failing the start. */
         if ((size_t) snprintf(src, sizeof(src), "%s/%s%s", ctx->cgroup_root, dir, path) >=
             sizeof(src))
                 return rt_fail(e, "mount cgroup", path, ENAMETOOLONG);
+        if (access(src, F_OK) < 0 && errno == ENOENT)
+                return 0;
         if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
                 return rt_fail(e, "mount cgroup", dir, errno);
         _cleanup_close_ int fd = openat(dirfd, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
