@@ -52,11 +52,9 @@ static int lookup(struct ctl_client *c, const struct inspect_opts *o, const char
 
 static int print_objects(json_t *found, const struct inspect_opts *o) {
         if (!o->format) {
-                _cleanup_free_ char *s = json_dumps(found, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-                if (!s)
-                        return -ENOMEM;
-                printf("%s\n", s);
-                return 0;
+                int r = ctl_print_json(found, JSON_INDENT(4) | JSON_PRESERVE_ORDER, stdout);
+                putchar('\n');
+                return r;
         }
         struct ctrd_error err = { 0 };
         const char *tmpl = strcmp(o->format, "json") == 0 ? "{{json .}}" : o->format;

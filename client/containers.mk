@@ -27,3 +27,11 @@ client_ctrctl_SOURCES += \
 	client/cmd-create.c client/cmd-run.c client/cmd-containers.c \
 	client/cmd-ps.c client/cmd-logs.c client/cmd-inspect.c client/cmd-top.c \
 	client/cmd-stats.c client/cmd-events.c
+
+# Against a real ctrd; each skips while the daemon lacks an endpoint it needs.
+INTEGRATION_TESTS += \
+	tests/integration/ctl-run.sh \
+	tests/integration/ctl-lifecycle.sh \
+	tests/integration/ctl-ps-logs.sh \
+	tests/integration/ctl-stats-events.sh
+EXTRA_DIST += tests/integration/ctl-lib.sh

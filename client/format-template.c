@@ -149,9 +149,9 @@ static int eval_action(const struct action *a, json_t *ctx, FILE *out, struct ct
         if (r < 0)
                 return r;
         if (strcmp(fn, "json") == 0) {
-                _cleanup_free_ char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-                fputs(s ? s : "null", out);
-                return 0;
+                if (!v)
+                        fputs("null", out);
+                return v ? ctl_print_json(v, JSON_COMPACT, out) : 0;
         }
         if (strcmp(fn, "index") == 0)
                 v = eval_index(v, a->tokens[2]);

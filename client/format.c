@@ -56,6 +56,14 @@ void ctl_human_size(double bytes, int precision, char *buf, size_t len) {
         custom_size(precision, bytes, 1000.0, units, sizeof(units) / sizeof(units[0]), buf, len);
 }
 
+int ctl_print_json(json_t *v, size_t flags, FILE *out) {
+        _cleanup_free_ char *s = json_dumps(v, flags | JSON_ENCODE_ANY);
+        if (!s)
+                return -ENOMEM;
+        fputs(s, out);
+        return 0;
+}
+
 /* Runes, as Go's tabwriter and docker's Ellipsis count them (UTF-8 continuation bytes skipped). */
 static size_t rune_count(const char *s, size_t n) {
         size_t runes = 0;

@@ -29,6 +29,9 @@ void ctl_human_size(double bytes, int precision, char *buf, size_t len);
 /* docker's Ellipsis: at most max runes, the last one "…" when cut. Heap result. */
 char *ctl_ellipsis(const char *s, size_t max);
 
+/* Dumps v with jansson flags. Like docker's own printing, <, > and & stay unescaped. */
+int ctl_print_json(json_t *v, size_t flags, FILE *out);
+
 /* Renders one template against ctx into out; -EINVAL with err on a bad template. */
 int ctl_template_render(const char *tmpl, json_t *ctx, FILE *out, struct ctrd_error *err);
 

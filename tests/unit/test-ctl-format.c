@@ -87,8 +87,8 @@ static void test_template(void **state) {
                    ctx, &r);
         assert_string_equal(s, "v RUNNING map[k:v]");
         free(s);
-        s = render("{{json .}}", "{\"a\":1}", &r);
-        assert_string_equal(s, "{\"a\":1}");
+        s = render("{{json .}}", "{\"a\":1,\"c\":\"x >&2 <y>\"}", &r);
+        assert_string_equal(s, "{\"a\":1,\"c\":\"x >&2 <y>\"}");
         free(s);
         s = render("{{.A", "{}", &r);
         assert_int_equal(r, -EINVAL);
