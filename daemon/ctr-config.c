@@ -23,7 +23,8 @@
 /* Config as inspect shows it (Docker's container.Config, in its order). */
 static const struct ctr_field config_fields[] = {
         { "Hostname", CTR_J_STRING, 0 },
-        { "Domainname", CTR_J_STRING, 0 },
+        /* config.json 1.0.2 has no domainname (runtime-spec 1.1 added it). */
+        { "Domainname", CTR_J_STRING, CTR_F_UNSUPPORTED },
         { "User", CTR_J_STRING, 0 },
         { "AttachStdin", CTR_J_BOOL, 0 },
         { "AttachStdout", CTR_J_BOOL, 0 },

@@ -139,8 +139,9 @@ static int parse_bind(const char *spec, struct ctr_mounts *out, struct ctrd_erro
                 if (!ctr_volume_name_valid(src))
                         return ctrd_error_set(err, EINVAL,
                                               "create %s: \"%s\" includes invalid characters for "
-                                              "a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" "
-                                              "are allowed. If you intended to pass a host "
+                                              "a local volume name, only "
+                                              "\"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. "
+                                              "If you intended to pass a host "
                                               "directory, use absolute path", src, src);
                 m->type = CTR_MOUNT_VOLUME;
                 m->source = strdup(src);

@@ -36,7 +36,8 @@ static int add_defaults(json_t *list, json_t *host, const struct ctr_mounts *um)
 
         snprintf(shm, sizeof(shm), "size=%lld", (long long) ctr_jint(host, "ShmSize"));
         if (!user_has(um, "/proc"))
-                r = add(list, "/proc", "proc", "proc", json_pack("[sss]", "nosuid", "noexec", "nodev"));
+                r = add(list, "/proc", "proc", "proc",
+                        json_pack("[sss]", "nosuid", "noexec", "nodev"));
         if (r == 0 && !user_has(um, "/dev"))
                 r = add(list, "/dev", "tmpfs", "tmpfs",
                         json_pack("[ssss]", "nosuid", "strictatime", "mode=755", "size=65536k"));

@@ -325,6 +325,7 @@ static const struct bad bad_bodies[] = {
         { HC("\"VolumeDriver\":\"nfs\""), "HostConfig.VolumeDriver \"nfs\" is not supported by ctrd" },
         { CF("\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}"), "Config.Healthcheck is not supported by ctrd" },
         { CF("\"MacAddress\":\"02:42:ac:11:00:02\""), "Config.MacAddress is not supported by ctrd" },
+        { CF("\"Domainname\":\"example.com\""), "Config.Domainname is not supported by ctrd" },
         /* policies */
         { HC("\"LogConfig\":{\"Type\":\"syslog\"}"),
           "logging driver \"syslog\" is not supported by ctrd (only json-file)" },
