@@ -32,7 +32,7 @@ run() {
 line() { printf '%s\n' "$OUT" | grep "^$1" | head -n 1; }
 
 # Defaults: the body `docker run --rm bb sh -c ...` sends.
-run defaults '{"Image":"bb","Cmd":["sh","-c","grep -E \"^(CapEff|CapBnd|Seccomp|NoNewPrivs):\" /proc/self/status; hostname; id; echo HOME=$HOME; echo PATH=$PATH; echo timer_list=$(wc -c < /proc/timer_list); echo firmware=$(ls /sys/firmware | wc -l); echo x > /proc/sys/kernel/ns_last_pid 2>/dev/null || echo procsys-ro; touch /sys/x 2>/dev/null || echo sys-ro; unshare -U true 2>/dev/null || echo userns-denied; mount -t tmpfs none /tmp 2>/dev/null || echo mount-denied; grep \" /dev/shm \" /proc/mounts; cat /etc/hostname"],"HostConfig":{"NetworkMode":"none","AutoRemove":true}}'
+run defaults '{"Image":"bb","Cmd":["sh","-c","grep -E \"^(CapEff|CapBnd|Seccomp|NoNewPrivs):\" /proc/self/status; hostname; id; echo HOME=$HOME; echo PATH=$PATH; echo timer_list=$(wc -c < /proc/timer_list); echo firmware=$(ls /sys/firmware | wc -l); echo x > /proc/sys/kernel/ns_last_pid 2>/dev/null || echo procsys-ro; touch /sys/x 2>/dev/null || echo sys-ro; unshare -U true 2>/dev/null || echo userns-denied; mount -t tmpfs none /tmp 2>/dev/null || echo mount-denied; grep \" /dev/shm \" /proc/mounts; cat /etc/hostname; test -e /dev/kmsg || echo no-kmsg"],"HostConfig":{"NetworkMode":"none","AutoRemove":true}}'
 [ "$RC" = 0 ] || fail "defaults: exit $RC: $OUT"
 # Docker's 14 default capabilities, nothing else.
 assert_eq "$(line CapEff)" "CapEff:	00000000a80425fb" "default capability set"
@@ -51,6 +51,7 @@ assert_contains "$OUT" "sys-ro" "/sys read-only"
 assert_contains "$OUT" "userns-denied" "seccomp refuses a user namespace"
 assert_contains "$OUT" "mount-denied" "mount refused"
 assert_contains "$OUT" "size=65536k" "/dev/shm is 64 MiB"
+assert_contains "$OUT" "no-kmsg" "no host devices by default"
 
 # The docker CLI's traced `run -m 32m --cpus 0.5 --pids-limit 20 -e A=B -w /tmp -u 1000
 # --hostname h -v SRC:/data ...`: the output must be what dockerd's container printed.
@@ -68,8 +69,11 @@ f.txt" "the traced docker run output"
 
 # Privileged: every capability of the host's bounding set, no seccomp, mounts allowed.
 bnd=$(grep '^CapBnd:' /proc/self/status)
-run priv '{"Image":"bb","Cmd":["sh","-c","grep -E \"^(CapEff|Seccomp):\" /proc/self/status; mount -t tmpfs none /tmp && echo mounted; ls /dev/null"],"HostConfig":{"Privileged":true}}'
+run priv '{"Image":"bb","Cmd":["sh","-c","grep -E \"^(CapEff|Seccomp):\" /proc/self/status; mount -t tmpfs none /tmp && echo mounted; test -c /dev/kmsg && echo kmsg; test -c /dev/loop-control && echo loop-control; true"],"HostConfig":{"Privileged":true}}'
 [ "$RC" = 0 ] || fail "privileged: exit $RC: $OUT"
+# The host's device nodes, which a default container does not get.
+[ -c /dev/kmsg ] && assert_contains "$OUT" "kmsg" "host /dev/kmsg in a privileged container"
+[ -c /dev/loop-control ] && assert_contains "$OUT" "loop-control" "host /dev/loop-control"
 assert_eq "$(line CapEff | cut -f2)" "$(echo "$bnd" | cut -f2)" "privileged caps = host bounding set"
 assert_eq "$(line Seccomp:)" "Seccomp:	0" "no seccomp when privileged"
 assert_contains "$OUT" "mounted" "privileged may mount"
