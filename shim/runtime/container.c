@@ -13,7 +13,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,20 +65,30 @@ static bool id_valid(const char *id) {
                id[0] != '-' && strspn(id, more) == n;
 }
 
+/*
+ * Creates the container's cgroup. On cgroup v2 *ret_dirfd is its directory,
+ * for clone3(CLONE_INTO_CGROUP); else -EBADF.
+ */
 static int create_cgroup(const struct rt_run_opts *opts, const struct rt_spec *s,
-                         enum rt_cgroup_mode *mode, struct rt_cgroup **ret,
+                         enum rt_cgroup_mode *mode, struct rt_cgroup **ret, int *ret_dirfd,
                          struct ctrd_error *err) {
         const char *root = opts->cgroup_root ? opts->cgroup_root : DEFAULT_CGROUP_ROOT;
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *path = NULL, *dir = NULL;
         int r;
 
+        *ret_dirfd = -EBADF;
         if ((r = rt_cgroup_detect(root, mode, err)) < 0)
                 return r;
         if (!s->cgroups_path && asprintf(&path, "/ctrd/%s", opts->id) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        r = rt_cgroup_create(root, s->cgroups_path ? s->cgroups_path : path, &s->resources, ret,
-                             err);
-        return r < 0 ? ctrd_error_wrap(err, "creating the cgroup") : 0;
+        const char *cg_path = s->cgroups_path ? s->cgroups_path : path;
+        r = rt_cgroup_create(root, cg_path, &s->resources, ret, err);
+        if (r < 0)
+                return ctrd_error_wrap(err, "creating the cgroup");
+        /* Without the fd we simply fall back to moving the child after clone(). */
+        if (*mode == RT_CGROUP_V2 && asprintf(&dir, "%s%s", root, cg_path) >= 0)
+                *ret_dirfd = open(dir, O_DIRECTORY | O_CLOEXEC);
+        return 0;
 }
 
 /*
@@ -85,6 +97,21 @@ static int create_cgroup(const struct rt_run_opts *opts, const struct rt_spec *s
  */
 static pid_t clone_child(int flags) {
         return (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+/*
+ * On cgroup v2, clone3(CLONE_INTO_CGROUP) starts the child in its cgroup:
+ * no migration afterwards, whose cgroup_threadgroup_rwsem write lock costs
+ * an RCU grace period (milliseconds on a busy host). -ENOSYS / -E2BIG from
+ * kernels before 5.7 make the caller fall back to clone() + enter.
+ */
+static pid_t clone_into_cgroup(int flags, int cgroup_fd) {
+        struct clone_args args = {
+                .flags = (uint64_t) flags | CLONE_INTO_CGROUP,
+                .exit_signal = SIGCHLD,
+                .cgroup = (uint64_t) cgroup_fd,
+        };
+        return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
 }
 
 /*
@@ -208,12 +235,17 @@ static struct rt_child_ctx child_ctx(const struct rt_run_opts *opts, const struc
         };
 }
 
-/* Joins the namespaces given by path, clones the child into them and comes back. */
+/*
+ * Joins the namespaces given by path, clones the child into them and comes
+ * back. *entered says whether the child was born in its cgroup (cgroup_fd).
+ */
 static pid_t start_child(const struct rt_spec *s, int flags, struct rt_child_ctx *ctx,
-                         int parent_end, struct ctrd_error *err) {
+                         int parent_end, int cgroup_fd, bool *entered,
+                         struct ctrd_error *err) {
         struct rt_ns_saved saved = { .n = 0 };
-        pid_t pid;
+        pid_t pid = -1;
 
+        *entered = false;
         int r = rt_ns_enter_paths(s, &saved, err);
         if (r < 0) {
                 pid = r;
@@ -221,7 +253,12 @@ static pid_t start_child(const struct rt_spec *s, int flags, struct rt_child_ctx
                 pid = clone_in_userns(rt_spec_namespace(s, CLONE_NEWUSER)->path, flags, ctx,
                                       parent_end, err);
         } else {
-                pid = clone_child(flags);
+                if (cgroup_fd >= 0) {
+                        pid = clone_into_cgroup(flags, cgroup_fd);
+                        *entered = pid >= 0;
+                }
+                if (cgroup_fd < 0 || (pid < 0 && (errno == ENOSYS || errno == E2BIG)))
+                        pid = clone_child(flags);
                 if (pid == 0) {
                         safe_close(parent_end);
                         rt_child_main(ctx);
@@ -240,9 +277,11 @@ static pid_t start_child(const struct rt_spec *s, int flags, struct rt_child_ctx
 }
 
 static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgroup_mode mode,
-                 struct rt_cgroup *cg, pid_t *ret_pid, int *pty, struct ctrd_error *err) {
+                 struct rt_cgroup *cg, int cgroup_fd, pid_t *ret_pid, int *pty,
+                 struct ctrd_error *err) {
         _cleanup_(kill_and_reapp) pid_t pid = 0;
         _cleanup_close_ int parent_end = -EBADF, child_end = -EBADF;
+        bool entered;
         int sv[2], r;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -252,14 +291,14 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgro
 
         int flags = rt_ns_clone_flags(s);
         struct rt_child_ctx ctx = child_ctx(opts, s, mode, flags, child_end);
-        pid = start_child(s, flags, &ctx, parent_end, err);
+        pid = start_child(s, flags, &ctx, parent_end, cgroup_fd, &entered, err);
         if (pid < 0)
                 return pid;
         child_end = safe_close(child_end);
 
         if (ctx.new_userns && (r = rt_ns_write_idmaps(pid, s, err)) < 0)
                 return r;
-        if ((r = rt_cgroup_enter(cg, pid, err)) < 0)
+        if (!entered && (r = rt_cgroup_enter(cg, pid, err)) < 0)
                 return ctrd_error_wrap(err, "entering the cgroup");
         if ((r = handshake(parent_end, s, pty, err)) < 0)
                 return r;
@@ -271,6 +310,7 @@ int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret
                        struct ctrd_error *err) {
         _cleanup_(rt_spec_freep) struct rt_spec *s = NULL;
         _cleanup_(cgroup_destroyp) struct rt_cgroup *cg = NULL;
+        _cleanup_close_ int cgroup_fd = -EBADF;
         enum rt_cgroup_mode mode;
         int pty = -1, r;
         pid_t pid;
@@ -279,8 +319,8 @@ int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret
                 return ctrd_error_set(err, EINVAL, "invalid container id '%s'",
                                       opts->id ? opts->id : "");
         if ((r = rt_spec_load(opts->bundle, &s, err)) < 0 ||
-            (r = create_cgroup(opts, s, &mode, &cg, err)) < 0 ||
-            (r = spawn(opts, s, mode, cg, &pid, &pty, err)) < 0)
+            (r = create_cgroup(opts, s, &mode, &cg, &cgroup_fd, err)) < 0 ||
+            (r = spawn(opts, s, mode, cg, cgroup_fd, &pid, &pty, err)) < 0)
                 return r;
 
         struct rt_container *c = calloc(1, sizeof(*c));
