@@ -139,8 +139,7 @@ void api_handle_container_list(struct api_request *req) {
         for (struct ctr *c = e->containers.list; c && arr; c = c->next) {
                 if (limit > 0 && (int64_t) json_array_size(arr) >= limit)
                         break;
-                if (!all && strcmp(c->rec.state, "running") != 0 && strcmp(c->rec.state, "paused") != 0 &&
-                    strcmp(c->rec.state, "restarting") != 0)
+                if (!all && !ctr_is_running(c) && strcmp(c->rec.state, "restarting") != 0)
                         continue;
                 if (filters && !matches(filters, c))
                         continue;

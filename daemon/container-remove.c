@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "container-restart.h"
 #include "container-internal.h"
 #include "container-names.h"
 #include "graphdriver.h"
@@ -61,6 +62,13 @@ int ctr_remove(struct ctr *c, bool force, ctr_done_fn done, void *userdata, stru
         if (c->busy || c->removal_pending)
                 return ctrd_error_set(err, EBUSY, "container %s is busy (starting or being removed)",
                                       c->rec.id);
+        if (c->restart) {
+                if (!force)
+                        return ctrd_error_set(err, EBUSY, "You cannot remove a restarting container %s. "
+                                              "Stop the container before attempting removal or force "
+                                              "remove", c->rec.id);
+                ctr_restart_cancel(c);
+        }
         if (!ctr_is_running(c))
                 return remove_now(c, err);
         if (!force)

@@ -40,7 +40,7 @@ static json_t *state_json(struct ctr *c) {
         const char *st = c->rec.state;
         return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:s, s:s, s:s}",
                          "Status", st,
-                         "Running", ctr_is_running(c),
+                         "Running", ctr_is_running(c) || strcmp(st, "restarting") == 0,
                          "Paused", strcmp(st, "paused") == 0,
                          "Restarting", strcmp(st, "restarting") == 0,
                          "OOMKilled", c->rec.oom_killed,

@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "container-files.h"
 #include "container-internal.h"
+#include "container-restart.h"
 #include "ctr-spec.h"
 #include "fs-util.h"
 #include "log.h"
@@ -143,6 +144,11 @@ static void on_container_exit(int r, const struct ctrd_shim_exit *ex, const stru
 
         stop_finish(c);
         ctr_notify_waiters(c, CTR_WAIT_NEXT_EXIT);
+        if (ctr_restart_wanted(c)) {
+                run_ops(c, 0, NULL);
+                ctr_restart_schedule(c);
+                return;
+        }
         /* A pending forced removal frees c inside run_ops: decide before, touch nothing after. */
         bool auto_remove = json_is_true(json_object_get(c->host, "AutoRemove")) &&
                            !c->removal_pending;
@@ -228,6 +234,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                 return;
         }
         c->rec.pid = pid;
+        c->rec.manually_stopped = false;
         c->rec.exit_code = 0;
         c->rec.oom_killed = false;
         c->rec.finished_at[0] = '\0';
@@ -351,6 +358,14 @@ static void on_stop_timeout(uv_timer_t *t) {
 }
 
 int ctr_stop(struct ctr *c, int timeout_s, ctr_done_fn done, void *userdata, struct ctrd_error *err) {
+        if (c->restart) {
+                /* Waiting for its back-off: stopping it means not restarting it. */
+                c->rec.manually_stopped = true;
+                ctr_restart_cancel(c);
+                if (done)
+                        done(0, NULL, userdata);
+                return 0;
+        }
         if (!ctr_is_running(c))
                 return -EALREADY;
         if (timeout_s < 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "container-restart.h"
 #include "fs-util.h"
 #include "log.h"
 #include "shim-watch.h"
@@ -29,8 +30,7 @@ int ctr_set_state(struct ctr *c, const char *state) {
 }
 
 bool ctr_is_running(const struct ctr *c) {
-        return strcmp(c->rec.state, "running") == 0 || strcmp(c->rec.state, "paused") == 0 ||
-               strcmp(c->rec.state, "restarting") == 0;
+        return strcmp(c->rec.state, "running") == 0 || strcmp(c->rec.state, "paused") == 0;
 }
 
 int ctr_save(struct ctr *c, struct ctrd_error *err) {
@@ -55,6 +55,7 @@ void ctr_unlink_free(struct ctr *c) {
                 c->next->prev = c->prev;
         m->count--;
         shim_watch_cancel(c->watch);
+        ctr_restart_drop(c);
         store_container_clear(&c->rec);
         json_decref(c->config);
         json_decref(c->host);
@@ -125,6 +126,7 @@ int ctr_manager_load(struct ctrd_engine *e, struct ctrd_error *err) {
         }
         store_container_list_free(l, n);
         log_info("loaded %zu containers", e->containers.count);
+        ctr_restart_on_boot(e);
         return 0;
 }
 

@@ -49,6 +49,8 @@ struct ctr {
         struct ctr_waiter *waiters;
         struct ctr_stop *stop;          /* a stop in progress */
         struct ctr_op *pending;         /* start/stop/remove callers waiting for the exit */
+        struct ctr_restart *restart;    /* a restart waiting for its back-off */
+        unsigned restart_streak;        /* restarts since the last long run (back-off) */
         bool busy;                      /* a start is under way */
         bool removal_pending;           /* a forced removal waits for the exit */
         struct ctr *prev, *next;

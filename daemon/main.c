@@ -153,6 +153,8 @@ static int open_log_file(void) {
 static void on_api_closed(struct api_server *server, void *userdata) {
         struct daemon_state *d = userdata;
         d->api = NULL;
+        /* Let go of the containers' handles (they keep running) so the loop can end. */
+        ctr_manager_free(&d->engine);
         uv_close((uv_handle_t *) &d->sigterm, NULL);
         uv_close((uv_handle_t *) &d->sigint, NULL);
         uv_close((uv_handle_t *) &d->sighup, NULL);

@@ -24,4 +24,5 @@ INTEGRATION_TESTS += \
 	tests/integration/daemon-api.sh \
 	tests/integration/daemon-lifecycle.sh \
 	tests/integration/systemd-units.sh \
-	tests/integration/containers-basic.sh
+	tests/integration/containers-basic.sh \
+	tests/integration/containers-restart.sh

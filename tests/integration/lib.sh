@@ -154,3 +154,23 @@ create_container() {
         api POST "/containers/create?name=$name" -H 'Content-Type: application/json' -d "$body" |
                 jq -r .Id
 }
+
+# create_container_json NAME JSON: creates a container from a full create body; prints its ID.
+create_container_json() {
+        api POST "/containers/create?name=$1" -H 'Content-Type: application/json' -d "$2" | jq -r .Id
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
+wait_for() {
+        what=$1 secs=$2
+        shift 2
+        i=0
+        while ! "$@" >/dev/null 2>&1; do
+                i=$((i + 1))
+                [ $i -lt $((secs * 10)) ] || fail "timed out after ${secs}s waiting for $what"
+                sleep 0.1
+        done
+}
+
+# state NAME: the container's State.Status.
+state() { api GET "/containers/$1/json" | jq -r .State.Status; }
