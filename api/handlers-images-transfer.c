@@ -10,17 +10,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "macro.h"
 #include "daemon/engine.h"
 #include "daemon/image-import.h"
 #include "daemon/image-load.h"
 #include "daemon/image-save.h"
 #include "fs-util.h"
+#include "log.h"
 #include "handlers-images.h"
 #include "server-internal.h"
 #include "string-util.h"
@@ -243,15 +246,100 @@ void api_handle_images_load(struct api_request *req) {
         }
 }
 
-static void save_done(int r, const struct ctrd_error *err, const char *data, size_t len,
-                      void *userdata) {
+/*
+ * Streams the saved archive at the client's pace: a timer tops the response
+ * buffer up to SAVE_BUFFERED_MAX, so a multi-gigabyte image never sits in
+ * memory. The pump outlives the request if the client leaves (its cancel
+ * callback clears req) and ends on its next tick.
+ */
+#define SAVE_CHUNK (256 * 1024)
+#define SAVE_BUFFERED_MAX (4 * 1024 * 1024)
+#define SAVE_TICK_MS 2
+
+struct save_pump {
+        uv_timer_t timer;
+        struct api_request *req;
+        int fd;
+        uint64_t off, len;
+};
+
+static void pump_closed(uv_handle_t *h) {
+        struct save_pump *p = container_of((uv_timer_t *) h, struct save_pump, timer);
+        safe_close(p->fd);
+        free(p);
+}
+
+static void pump_stop(struct save_pump *p) {
+        if (p->req)
+                api_request_on_cancel(p->req, NULL, NULL);
+        p->req = NULL;
+        uv_close((uv_handle_t *) &p->timer, pump_closed);
+}
+
+static void pump_cancel(struct api_request *req, void *userdata) {
+        ((struct save_pump *) userdata)->req = NULL;
+}
+
+/*
+ * Refills only once the client has taken everything: the stream buffer
+ * reuses its space only when it runs empty, so topping it up while it still
+ * holds bytes would let it grow to its cap on a slow reader.
+ */
+static void pump_tick(uv_timer_t *t) {
+        struct save_pump *p = container_of(t, struct save_pump, timer);
+        char buf[SAVE_CHUNK];
+        size_t queued = 0;
+        while (p->req && p->off < p->len && queued < SAVE_BUFFERED_MAX &&
+               api_stream_buffered(p->req) == queued) {
+                ssize_t n = pread(p->fd, buf, sizeof(buf), (off_t) p->off);
+                int r = n > 0 ? api_stream_write(p->req, buf, (size_t) n) : n < 0 ? -errno : -EIO;
+                if (r < 0) {
+                        /* The stream cannot carry an error now; the client gets a short archive. */
+                        log_warning_errno(r, "saving images: the archive was cut short at byte %"
+                                          PRIu64, p->off);
+                        p->off = p->len;
+                        break;
+                }
+                p->off += (uint64_t) n;
+                queued += (size_t) n;
+        }
+        if (!p->req)
+                return pump_stop(p);
+        if (p->off >= p->len) {
+                api_stream_end(p->req);
+                pump_stop(p);
+        }
+}
+
+static void save_done(int r, const struct ctrd_error *err, int fd, uint64_t len, void *userdata) {
         struct api_request *req = pending_finish(userdata);
-        if (!req)
+        struct save_pump *p = NULL;
+        if (!req) {
+                safe_close(fd);
                 return;
-        if (r < 0)
+        }
+        if (r < 0) {
                 api_reply_errno(req, r, err);
-        else
-                api_reply_text(req, 200, "application/x-tar", data, len);
+                return;
+        }
+        if (!(p = calloc(1, sizeof(*p))) ||
+            uv_timer_init(api_request_engine(req)->loop, &p->timer) < 0) {
+                free(p);
+                safe_close(fd);
+                api_reply_error(req, 500, "out of memory");
+                return;
+        }
+        p->req = req;
+        p->fd = fd;
+        p->len = len;
+        if (api_stream_begin(req, 200, "application/x-tar") < 0) {
+                api_reply_error(req, 500, "out of memory");
+                p->req = NULL;
+                pump_stop(p);
+                return;
+        }
+        api_request_on_cancel(req, pump_cancel, p);
+        uv_timer_start(&p->timer, pump_tick, 0, SAVE_TICK_MS);
 }
 
 void api_handle_images_save(struct api_request *req) {

@@ -1,6 +1,8 @@
 #include "image-save.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +37,8 @@ struct save_job {
         struct image_service *svc;
         struct save_image *images;
         size_t n_images;
-        char *buf;
-        size_t len;
+        int fd;                         /* the archive being written */
+        uint64_t len;
         struct ctrd_error err;
         int r;
         image_save_done_fn done;
@@ -209,23 +211,41 @@ static int write_archive(struct save_job *j, struct archive *a) {
         return r;
 }
 
+static int open_unlinked(const char *dir, struct ctrd_error *err) {
+        int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+                return fd >= 0 ? fd : ctrd_error_sys(err, errno, "creating a temp file in '%s'", dir);
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/save-XXXXXX", dir) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd < 0)
+                return ctrd_error_sys(err, errno, "creating '%s'", path);
+        unlink(path);
+        return fd;
+}
+
 static void save_work(uv_work_t *w) {
         struct save_job *j = container_of(w, struct save_job, work);
-        FILE *f = open_memstream(&j->buf, &j->len);
         struct archive *a = archive_write_new();
-        if (!f || !a) {
+        if (!a) {
                 j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
-        } else {
+                return;
+        }
+        j->r = j->fd = open_unlinked(j->svc->tmp_dir, &j->err);
+        if (j->r >= 0) {
                 archive_write_set_format_pax_restricted(a);
                 archive_write_set_bytes_in_last_block(a, 1);
-                j->r = archive_write_open_FILE(a, f) == ARCHIVE_OK ? write_archive(j, a)
+                j->r = archive_write_open_fd(a, j->fd) == ARCHIVE_OK ? write_archive(j, a)
                      : ctrd_error_set(&j->err, EIO, "starting the archive");
                 if (archive_write_close(a) != ARCHIVE_OK && j->r >= 0)
                         j->r = ctrd_error_set(&j->err, EIO, "finishing the archive");
         }
         archive_write_free(a);
-        if (f && fclose(f) != 0 && j->r >= 0)
-                j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
+        off_t end = j->r >= 0 ? lseek(j->fd, 0, SEEK_CUR) : -1;
+        if (j->r >= 0 && (end < 0 || lseek(j->fd, 0, SEEK_SET) < 0))
+                j->r = ctrd_error_sys(&j->err, errno, "rewinding the archive");
+        j->len = end > 0 ? (uint64_t) end : 0;
 }
 
 static void job_free(struct save_job *j) {
@@ -237,7 +257,7 @@ static void job_free(struct save_job *j) {
                 strv_free(j->images[i].tags);
         }
         free(j->images);
-        free(j->buf);
+        safe_close(j->fd);
         free(j);
 }
 
@@ -245,7 +265,7 @@ static void save_after(uv_work_t *w, int status) {
         struct save_job *j = container_of(w, struct save_job, work);
         if (j->r >= 0 && status < 0)
                 j->r = ctrd_error_set(&j->err, -status, "save was cancelled");
-        j->done(j->r, &j->err, j->r >= 0 ? j->buf : NULL, j->r >= 0 ? j->len : 0, j->userdata);
+        j->done(j->r, &j->err, j->r >= 0 ? TAKE_FD(j->fd) : -EBADF, j->len, j->userdata);
         job_free(j);
 }
 
@@ -338,7 +358,8 @@ int image_save_start(struct image_service *svc, char *const *names, image_save_d
                 free(j);
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         }
-        *j = (struct save_job) { .svc = svc, .images = j->images, .done = done, .userdata = userdata };
+        *j = (struct save_job) { .svc = svc, .images = j->images, .fd = -EBADF, .done = done,
+                                 .userdata = userdata };
         int r = 0;
         for (size_t i = 0; r >= 0 && i < n; i++)
                 r = prepare_name(j, names[i], err);
