@@ -12,6 +12,9 @@ void api_handle_info(struct api_request *req);
 void api_handle_get_log_level(struct api_request *req);
 void api_handle_set_log_level(struct api_request *req);
 
+/* handlers-events.c */
+void api_handle_events(struct api_request *req);
+
 /* handlers-containers.c, handlers-containers-list.c */
 void api_handle_container_create(struct api_request *req);
 void api_handle_container_list(struct api_request *req);

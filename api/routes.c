@@ -12,6 +12,7 @@ const struct api_route api_routes[] = {
         { "GET", "/ctrd/log-level", api_handle_get_log_level, NULL },
         { "POST", "/ctrd/log-level", api_handle_set_log_level, NULL },
         API_IMAGE_ROUTES,
+        { "GET", "/events", api_handle_events, NULL },
         { "POST", "/containers/create", api_handle_container_create, NULL },
         { "GET", "/containers/json", api_handle_container_list, NULL },
         { "GET", "/containers/{id}/json", api_handle_container_inspect, NULL },

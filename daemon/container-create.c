@@ -191,6 +191,7 @@ int ctr_create(struct ctrd_engine *e, json_t *body, const char *name, struct ctr
                 goto fail;
         }
         ctr_link(e, c);
+        ctr_event(c, "create", NULL, NULL);
         log_info("created container %s (%s) from %s", c->rec.id, c->rec.name, image);
         *ret = c;
         r = 0;

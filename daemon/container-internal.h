@@ -22,6 +22,12 @@ int ctr_watch(struct ctr *c, struct ctrd_error *err);
 /* Runs the waiters whose condition an event meets (ctr-run.c). */
 void ctr_notify_waiters(struct ctr *c, enum ctr_wait_condition event);
 
+/*
+ * Emits a container event; attributes get the container's name, image and
+ * labels, plus extra_key=extra_value when extra_key is given.
+ */
+void ctr_event(struct ctr *c, const char *action, const char *extra_key, const char *extra_value);
+
 /* Sets a state string ("running", ...) on the record. */
 int ctr_set_state(struct ctr *c, const char *state);
 

@@ -43,6 +43,7 @@ static int remove_now(struct ctr *c, struct ctrd_error *err) {
                 return ctrd_error_wrap(err, "removing container %s", c->rec.id);
         }
         log_info("removed container %s", c->rec.id);
+        ctr_event(c, "destroy", NULL, NULL);
         ctr_notify_waiters(c, CTR_WAIT_REMOVED);
         ctr_unlink_free(c);
         return 0;
@@ -102,7 +103,10 @@ int ctr_rename(struct ctr *c, const char *name, struct ctrd_error *err) {
         char *copy = strdup(n);
         if (!copy)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
+        char old[300];
+        snprintf(old, sizeof(old), "/%s", c->rec.name);
         free(c->rec.name);
         c->rec.name = copy;
+        ctr_event(c, "rename", "oldName", old);
         return 0;
 }

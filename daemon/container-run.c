@@ -141,6 +141,13 @@ static void on_container_exit(int r, const struct ctrd_shim_exit *ex, const stru
         if (ctr_save(c, &serr) < 0)
                 log_error("container %s: saving its exit: %s", c->rec.id, serr.msg);
         log_info("container %s exited with %lld", c->rec.id, (long long) c->rec.exit_code);
+        char code[24];
+        snprintf(code, sizeof(code), "%lld", (long long) c->rec.exit_code);
+        if (c->rec.oom_killed)
+                ctr_event(c, "oom", NULL, NULL);
+        ctr_event(c, "die", "exitCode", code);
+        if (c->stop)
+                ctr_event(c, "stop", NULL, NULL);
 
         stop_finish(c);
         ctr_notify_waiters(c, CTR_WAIT_NEXT_EXIT);
@@ -247,6 +254,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
         if (r < 0)
                 log_error("container %s: %s", c->rec.id, err.msg);
         log_info("started container %s (pid %d)", c->rec.id, (int) pid);
+        ctr_event(c, "start", NULL, NULL);
         if (done)
                 done(0, NULL, ud);
 }
@@ -345,6 +353,9 @@ int ctr_kill(struct ctr *c, int signo, struct ctrd_error *err) {
         int r = ctrd_shim_signal(fd, signo, err);
         if (r < 0)
                 return ctrd_error_wrap(err, "signalling container %s", c->rec.id);
+        char num[16];
+        snprintf(num, sizeof(num), "%d", signo);
+        ctr_event(c, "kill", "signal", num);
         return 0;
 }
 

@@ -29,6 +29,18 @@ int ctr_set_state(struct ctr *c, const char *state) {
         return 0;
 }
 
+void ctr_event(struct ctr *c, const char *action, const char *extra_key, const char *extra_value) {
+        json_t *attrs = json_object();
+        json_t *labels = json_object_get(c->config, "Labels");
+        if (json_is_object(labels))
+                json_object_update(attrs, labels);
+        json_object_set_new(attrs, "name", json_string(c->rec.name));
+        json_object_set_new(attrs, "image", json_string(c->rec.image));
+        if (extra_key)
+                json_object_set_new(attrs, extra_key, json_string(extra_value));
+        events_emit(c->engine, "container", action, c->rec.id, attrs);
+}
+
 bool ctr_is_running(const struct ctr *c) {
         return strcmp(c->rec.state, "running") == 0 || strcmp(c->rec.state, "paused") == 0;
 }

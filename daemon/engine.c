@@ -93,6 +93,7 @@ fail:
 void engine_done(struct ctrd_engine *e) {
         /* Containers keep running: only our view of them goes. */
         ctr_manager_free(e);
+        events_free(e);
         image_service_free(e->images);
         store_close(e->store);
         free(e->engine_id);

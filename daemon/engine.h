@@ -11,6 +11,7 @@
 
 #include "containers.h"
 #include "error.h"
+#include "events.h"
 
 struct store;
 struct image_service;
@@ -28,6 +29,7 @@ struct ctrd_engine {
         struct store *store;
         struct image_service *images;   /* daemon/image-service.h */
         struct ctr_manager containers;  /* daemon/containers.h */
+        struct event_log events;        /* daemon/events.h */
         char *data_root;
         char *run_root;
         char *engine_id;                /* stable across restarts (store meta) */

@@ -25,4 +25,5 @@ INTEGRATION_TESTS += \
 	tests/integration/daemon-lifecycle.sh \
 	tests/integration/systemd-units.sh \
 	tests/integration/containers-basic.sh \
-	tests/integration/containers-restart.sh
+	tests/integration/containers-restart.sh \
+	tests/integration/containers-events.sh
