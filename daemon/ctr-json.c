@@ -34,7 +34,8 @@ static int mismatch(json_t *v, const char *go_type, const char *field, struct ct
                               json_type_word(v, buf), field, go_type);
 }
 
-static bool all_strings(json_t *v) {
+/* The first element of a list or map that is not a string, or NULL. */
+static json_t *non_string(json_t *v) {
         json_t *e;
         size_t i;
         const char *k;
@@ -42,13 +43,13 @@ static bool all_strings(json_t *v) {
         if (json_is_array(v)) {
                 json_array_foreach(v, i, e)
                         if (!json_is_string(e))
-                                return false;
-                return true;
+                                return e;
+                return NULL;
         }
         json_object_foreach(v, k, e)
                 if (!json_is_string(e))
-                        return false;
-        return true;
+                        return e;
+        return NULL;
 }
 
 int ctr_jcheck(json_t *v, enum ctr_jkind kind, const char *field, struct ctrd_error *err) {
@@ -60,14 +61,22 @@ int ctr_jcheck(json_t *v, enum ctr_jkind kind, const char *field, struct ctrd_er
         case CTR_J_STRING: ok = json_is_string(v); break;
         case CTR_J_BOOL: ok = json_is_boolean(v); break;
         case CTR_J_INT: ok = json_is_integer(v); break;
-        case CTR_J_STRSLICE: ok = json_is_string(v) || (json_is_array(v) && all_strings(v)); break;
-        case CTR_J_STRV: ok = json_is_array(v) && all_strings(v); break;
-        case CTR_J_STRMAP: ok = json_is_object(v) && all_strings(v); break;
+        case CTR_J_STRSLICE: ok = json_is_string(v) || json_is_array(v); break;
+        case CTR_J_STRV: ok = json_is_array(v); break;
+        case CTR_J_STRMAP:
         case CTR_J_OBJECT: ok = json_is_object(v); break;
         case CTR_J_ARRAY: ok = json_is_array(v); break;
         default: ok = false;
         }
-        return ok ? 0 : mismatch(v, go_types[kind], field, err);
+        if (!ok)
+                return mismatch(v, go_types[kind], field, err);
+        /* Go names the element that does not fit: "number into ... field Config.Env of type
+         * string". */
+        json_t *bad = NULL;
+        if ((kind == CTR_J_STRSLICE && json_is_array(v)) || kind == CTR_J_STRV ||
+            kind == CTR_J_STRMAP)
+                bad = non_string(v);
+        return bad ? mismatch(bad, "string", field, err) : 0;
 }
 
 json_t *ctr_jget(json_t *obj, const char *key) {
