@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,11 +37,18 @@ int ctr_spec_anonymous_volume(const char *id, const char *target, char ret[65]) 
         return 0;
 }
 
-static const char *hostname_of(json_t *config, const struct ctr_spec_input *in,
-                               char buf[static 13]) {
+/* Config.Hostname, else (as Docker) the host's name when the container shares the host's
+ * network or UTS namespace, else the short id. */
+static const char *hostname_of(json_t *config, json_t *host, const struct ctr_spec_input *in,
+                               char buf[static HOST_NAME_MAX + 1]) {
         if (*ctr_jstr(config, "Hostname"))
                 return ctr_jstr(config, "Hostname");
-        snprintf(buf, 13, "%.12s", in->id);
+        if ((in->host_network || strcmp(ctr_jstr(host, "UTSMode"), "host") == 0) &&
+            gethostname(buf, HOST_NAME_MAX + 1) == 0) {
+                buf[HOST_NAME_MAX] = '\0';
+                return buf;
+        }
+        snprintf(buf, HOST_NAME_MAX + 1, "%.12s", in->id);
         return buf;
 }
 
@@ -138,7 +146,7 @@ static int build_process(json_t *config, json_t *host, const struct ctr_spec_inp
         _cleanup_(ctr_user_done) struct ctr_user user = { 0 };
         json_t *args = NULL, *env = NULL, *rlimits = NULL, *capset = ctr_caps_to_json(caps);
         const char *cwd = *ctr_jstr(config, "WorkingDir") ? ctr_jstr(config, "WorkingDir") : "/";
-        char hbuf[13];
+        char hbuf[HOST_NAME_MAX + 1];
         int r;
 
         if (!capset)
@@ -148,7 +156,7 @@ static int build_process(json_t *config, json_t *host, const struct ctr_spec_inp
             (r = build_args(config, &args, err)) < 0 ||
             (r = ctr_rlimits_to_oci(ctr_jget(host, "Ulimits"), &rlimits, err)) < 0)
                 goto fail;
-        if (build_env(config, hostname_of(config, in, hbuf), user.home, &env) < 0) {
+        if (build_env(config, hostname_of(config, host, in, hbuf), user.home, &env) < 0) {
                 r = nomem(err);
                 goto fail;
         }
@@ -180,7 +188,7 @@ int ctr_spec_build(json_t *config, json_t *host, const struct ctr_spec_input *in
                    json_t **ret_spec, struct ctrd_error *err) {
         json_t *process = NULL, *mounts = NULL, *lx = NULL;
         uint64_t caps;
-        char hbuf[13];
+        char hbuf[HOST_NAME_MAX + 1];
         int r;
 
         if (!in || !in->id || strlen(in->id) < 12 || !in->rootfs || in->rootfs[0] != '/')
@@ -198,7 +206,7 @@ int ctr_spec_build(json_t *config, json_t *host, const struct ctr_spec_input *in
                                  ctr_jbool(host, "ReadonlyRootfs"), "mounts", mounts, "linux", lx);
         /* With the host's UTS namespace the hostname is the host's: config.json must not set it. */
         if (spec && strcmp(ctr_jstr(host, "UTSMode"), "host") != 0 &&
-            ctr_jset_new(spec, "hostname", json_string(hostname_of(config, in, hbuf))) < 0) {
+            ctr_jset_new(spec, "hostname", json_string(hostname_of(config, host, in, hbuf))) < 0) {
                 json_decref(spec);
                 spec = NULL;
         }

@@ -489,6 +489,11 @@ static void test_namespaces(void **state) {
                              "\"UTSMode\":\"host\",\"CgroupnsMode\":\"host\"}}", NULL, &in, NULL);
         assert_json(path(s, "linux.namespaces"), "[{\"type\":\"ipc\"},{\"type\":\"mount\"}]");
         assert_null(path(s, "hostname"));
+        /* Sharing the host's namespaces, HOSTNAME is the host's name, as in Docker. */
+        char host_name[256], want[300];
+        assert_int_equal(gethostname(host_name, sizeof(host_name)), 0);
+        snprintf(want, sizeof(want), "HOSTNAME=%s", host_name);
+        assert_string_equal(json_string_value(json_array_get(path(s, "process.env"), 1)), want);
         json_decref(s);
 
         in = input();
