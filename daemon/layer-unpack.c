@@ -41,6 +41,12 @@ int layer_unpack_open_in_root(int rootfd, const char *path, int flags) {
         int cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         char *save = NULL;
         for (char *c = strtok_r(copy, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
+                if (strcmp(c, "..") == 0) {
+                        /* Only openat2 can keep ".." inside the root; without it, refuse. */
+                        close(cur);
+                        errno = EXDEV;
+                        return -1;
+                }
                 int next = openat(cur, c, flags | O_NOFOLLOW);
                 int e = errno;
                 close(cur);
