@@ -15,12 +15,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <seccomp.h>
 
 #include "daemon/digest.h"
 #include "daemon/layer-extract.h"
@@ -284,42 +286,44 @@ struct hostile {
         const char *msg;        /* a part of the expected error */
 };
 
+static const struct hostile hostile_cases[] = {
+        { "dotdot", { { F, "../outside/victim", "pwned", 0, 0, 0 } }, 1,
+          "points outside the layer" },
+        { "dotdot inside", { { F, "a/../../outside/new", "pwned", 0, 0, 0 } }, 1,
+          "points outside the layer" },
+        { "symlink breakout", { { L, "up", "../outside", 0, 0, 0 } }, 1,
+          "symlink to '../outside' points outside the layer" },
+        { "deep symlink breakout", { { L, "a/b", "../../../", 0, 0, 0 } }, 1,
+          "points outside the layer" },
+        { "write through absolute symlink",
+          { { L, "link", "/", 0, 0, 0 }, { F, "link/escaped", "x", 0, 0, 0 } }, 2, NULL },
+        { "write through dangling symlink",
+          { { L, "d", "/nonexistent-dir-ctrd", 0, 0, 0 },
+            { F, "d/escaped", "x", 0, 0, 0 } }, 2, "" },
+        { "hardlink breakout", { { H, "hl", "../outside/victim", 0, 0, 0 } }, 1,
+          "hardlink to '../outside/victim' points outside the layer" },
+        { "hardlink to absolute host path", { { H, "hl", "/etc/passwd", 0, 0, 0 } }, 1,
+          "hardlink target '/etc/passwd'" },
+        { "hardlink through symlink",
+          { { L, "s", "/etc", 0, 0, 0 }, { H, "hl", "s/passwd", 0, 0, 0 } }, 2,
+          "hardlink target" },
+        { "block device", { { N, "sda", NULL, 0100000, 8, 0 } }, 1,
+          "device nodes are not allowed" },
+        { "char device", { { N, "mem", NULL, 0, 1, 1 } }, 1, "device nodes are not allowed" },
+        { "overlay xattr", { { X, "redir", "trusted.overlay.redirect", 0, 0, 0 } }, 1,
+          "refusing xattr 'trusted.overlay.redirect'" },
+        { "replace file with symlink then write",
+          { { F, "x", "1", 0, 0, 0 }, { L, "x", "/etc/passwd", 0, 0, 0 },
+            { F, "x", "2", 0, 0, 0 } }, 3, NULL },
+        { "bad whiteout", { { F, ".wh..", "", 0, 0, 0 } }, 1, "invalid whiteout name" },
+};
+
 static void test_hostile_table(void **state) {
         struct fixture *f = *state;
-        static const struct hostile cases[] = {
-                { "dotdot", { { F, "../outside/victim", "pwned", 0, 0, 0 } }, 1,
-                  "points outside the layer" },
-                { "dotdot inside", { { F, "a/../../outside/new", "pwned", 0, 0, 0 } }, 1,
-                  "points outside the layer" },
-                { "symlink breakout", { { L, "up", "../outside", 0, 0, 0 } }, 1,
-                  "symlink to '../outside' points outside the layer" },
-                { "deep symlink breakout", { { L, "a/b", "../../../", 0, 0, 0 } }, 1,
-                  "points outside the layer" },
-                { "write through absolute symlink",
-                  { { L, "link", "/", 0, 0, 0 }, { F, "link/escaped", "x", 0, 0, 0 } }, 2, NULL },
-                { "write through dangling symlink",
-                  { { L, "d", "/nonexistent-dir-ctrd", 0, 0, 0 },
-                    { F, "d/escaped", "x", 0, 0, 0 } }, 2, "" },
-                { "hardlink breakout", { { H, "hl", "../outside/victim", 0, 0, 0 } }, 1,
-                  "hardlink to '../outside/victim' points outside the layer" },
-                { "hardlink to absolute host path", { { H, "hl", "/etc/passwd", 0, 0, 0 } }, 1,
-                  "hardlink target '/etc/passwd'" },
-                { "hardlink through symlink",
-                  { { L, "s", "/etc", 0, 0, 0 }, { H, "hl", "s/passwd", 0, 0, 0 } }, 2,
-                  "hardlink target" },
-                { "block device", { { N, "sda", NULL, 0100000, 8, 0 } }, 1,
-                  "device nodes are not allowed" },
-                { "char device", { { N, "mem", NULL, 0, 1, 1 } }, 1, "device nodes are not allowed" },
-                { "overlay xattr", { { X, "redir", "trusted.overlay.redirect", 0, 0, 0 } }, 1,
-                  "refusing xattr 'trusted.overlay.redirect'" },
-                { "replace file with symlink then write",
-                  { { F, "x", "1", 0, 0, 0 }, { L, "x", "/etc/passwd", 0, 0, 0 },
-                    { F, "x", "2", 0, 0, 0 } }, 3, NULL },
-                { "bad whiteout", { { F, ".wh..", "", 0, 0, 0 } }, 1, "invalid whiteout name" },
-        };
         char before[4096], after[4096];
         snapshot(f->top, before, sizeof(before));
-        for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        const struct hostile *cases = hostile_cases;
+        for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(*hostile_cases); i++) {
                 struct layer_extract_result res;
                 struct ctrd_error err = { 0 };
                 int r = extract(f, cases[i].ents, cases[i].n, ARCHIVE_FILTER_NONE, &res, &err);
@@ -340,6 +344,43 @@ static void test_hostile_table(void **state) {
         /* The one that wrote through "/" landed inside the root. */
         assert_string_equal(slurp(f->root, "escaped"), "x");
         assert_string_equal(slurp(f->root, "x"), "2");
+}
+
+/*
+ * Without openat2 (old kernels, forced here with a seccomp filter that makes
+ * it fail with ENOSYS) the extractor walks paths itself: every hostile
+ * archive must still leave the world outside the layer alone, whether it is
+ * refused or contained. Runs in a child so the filter stays there.
+ */
+static void test_hostile_without_openat2(void **state) {
+        struct fixture *f = *state;
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+                if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0) < 0 ||
+                    seccomp_load(ctx) < 0)
+                        _exit(2);
+                char before[4096], after[4096];
+                snapshot(f->top, before, sizeof(before));
+                for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(*hostile_cases); i++) {
+                        struct layer_extract_result res;
+                        struct ctrd_error err = { 0 };
+                        (void) extract(f, hostile_cases[i].ents, hostile_cases[i].n,
+                                       ARCHIVE_FILTER_NONE, &res, &err);
+                        snapshot(f->top, after, sizeof(after));
+                        if (strcmp(before, after) != 0 || strcmp(slurp(f->outside, "victim"), "precious")) {
+                                fprintf(stderr, "# %s changed the world without openat2\n",
+                                        hostile_cases[i].what);
+                                _exit(1);
+                        }
+                }
+                _exit(0);
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* GNU tar's sparse format (tar -S): the holes stay holes after extraction. */
@@ -425,6 +466,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_digests_and_compression, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hostile_table, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hostile_without_openat2, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_sparse_file, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_devices_only_under_dev, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_garbage_is_refused, setup, teardown),
