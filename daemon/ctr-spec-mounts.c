@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "ctr-json.h"
@@ -93,6 +94,17 @@ static int volume_source(const struct ctr_mount *m, const struct ctr_spec_input 
         return 0;
 }
 
+/* A -v source that does not exist becomes a directory, as in Docker; files stay files. */
+static int create_bind_source(const char *path, struct ctrd_error *err) {
+        struct stat st;
+
+        if (lstat(path, &st) == 0)
+                return 0;
+        if (errno != ENOENT)
+                return ctrd_error_sys(err, errno, "stat of %s", path);
+        return ctrd_mkdir_p(path, 0755, err);
+}
+
 /* One user mount as config.json has it; the host side of binds and volumes is created. */
 static int user_mount(const struct ctr_mount *m, const struct ctr_spec_input *in, json_t **ret,
                       struct ctrd_error *err) {
@@ -110,7 +122,7 @@ static int user_mount(const struct ctr_mount *m, const struct ctr_spec_input *in
                 if ((r = volume_source(m, in, &src, err)) < 0 ||
                     (r = ctrd_mkdir_p(src, 0755, err)) < 0)
                         return r;
-        } else if (m->create_source && (r = ctrd_mkdir_p(m->source, 0755, err)) < 0) {
+        } else if (m->create_source && (r = create_bind_source(m->source, err)) < 0) {
                 return ctrd_error_wrap(err, "bind source for %s", m->target);
         }
         *ret = json_pack("{s:s,s:s,s:s,s:[sss]}", "destination", m->target, "type", "bind",

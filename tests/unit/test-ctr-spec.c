@@ -416,10 +416,13 @@ static void test_mounts(void **state) {
         struct rt_spec *rt;
         char want[256];
         (void) state;
+        assert_int_equal(mkdir(bindsrc, 0755) == 0 || errno == EEXIST, 1);
+        write_file(bindsrc, "file", "x\n");
         json_t *s = build(
                 "{\"Image\":\"bb\",\"Cmd\":[\"x\"],\"Volumes\":{\"/anon\":{},\"/data\":{}},"
                 "\"HostConfig\":{\"ReadonlyRootfs\":true,\"ShmSize\":134217728,"
-                "\"Binds\":[\"@VOL@:/data/sub:ro,rslave\",\"named:/data\"],"
+                "\"Binds\":[\"@VOL@:/data/sub:ro,rslave\",\"named:/data\","
+                "\"@VOL@/file:/etc/file:ro\"],"
                 "\"Tmpfs\":{\"/run\":\"size=64k,exec\",\"/etc/hosts\":\"\"},"
                 "\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"@VOL@\",\"Target\":\"/m\","
                 "\"ReadOnly\":true,\"BindOptions\":{\"NonRecursive\":true}},"
@@ -459,6 +462,10 @@ static void test_mounts(void **state) {
         }
         assert_true(at_data < at_sub);
         assert_true(rt->root_readonly);
+        /* An existing file as a bind source stays a file. */
+        assert_int_equal(stat(json_string_value(json_object_get(mount_at(s, "/etc/file"),
+                                                                "source")), &st), 0);
+        assert_true(S_ISREG(st.st_mode));
         rt_spec_free(rt);
         json_decref(s);
 }
