@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "daemon/ctr-config.h"
+#include "daemon/ctr-policies.h"
 #include "ctr-bodies.h"
 
 static json_t *load(const char *text) {
@@ -475,6 +476,27 @@ static void test_signals(void **state) {
                 assert_int_equal(ctr_config_parse_signal(bad[i], &sig), -EINVAL);
 }
 
+static void test_sizes(void **state) {
+        static const struct {
+                const char *in;
+                int64_t want;
+        } ok[] = {
+                { "100", 100 }, { "10k", 10240 }, { "10m", 10485760 }, { "10mb", 10485760 },
+                { "10MiB", 10485760 }, { "1.5g", 1610612736 }, { "2T", 2199023255552LL },
+                { "7b", 7 },
+        };
+        static const char *const bad[] = { "", "m10", "10x", "10mm", "-1", "1e30p", "k" };
+        int64_t v;
+        (void) state;
+        for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+                assert_int_equal(ctr_parse_size(ok[i].in, &v), 0);
+                assert_int_equal(v, ok[i].want);
+        }
+        for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+                if (ctr_parse_size(bad[i], &v) == 0)
+                        fail_msg("'%s' accepted as %lld", bad[i], (long long) v);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cli_flags),
@@ -486,6 +508,7 @@ int main(void) {
                 cmocka_unit_test(test_merge),
                 cmocka_unit_test(test_merge_no_command),
                 cmocka_unit_test(test_signals),
+                cmocka_unit_test(test_sizes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
