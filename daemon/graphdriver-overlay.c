@@ -1,8 +1,10 @@
 /*
  * The overlay driver. Lowerdirs go to the kernel one by one through the new
  * mount API ("lowerdir+", Linux 6.8+), which has no length limit; older
- * kernels get one option string, where a page (4096 bytes) caps it, so deep
- * images use the short DATA/layers/l/<id> links instead of full paths.
+ * kernels get one option string, where a page (4096 bytes) caps it. When
+ * full paths do not fit, each layer is opened (O_PATH) and named by its
+ * "/proc/self/fd/N" link, about 16 bytes a layer whatever the data root:
+ * overlay resolves the names at mount time, after which the fds can go.
  */
 #include "graphdriver.h"
 
@@ -47,8 +49,9 @@ static int mount_new_api(struct layer_store *ls, char *const *ids, size_t n, con
         return 0;
 }
 
+/* "lowerdir=TOP:...:BOTTOM,upperdir=...,workdir=..." with paths, or fd links when fds is set. */
 static int lowerdir_option(struct layer_store *ls, char *const *ids, size_t n, const char *dir,
-                           bool short_names, char **ret) {
+                           const int *fds, char **ret) {
         char *opts = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&opts, &len);
@@ -56,9 +59,11 @@ static int lowerdir_option(struct layer_store *ls, char *const *ids, size_t n, c
                 return -ENOMEM;
         fputs("lowerdir=", f);
         for (size_t i = n; i-- > 0; ) {
-                _cleanup_free_ char *p = short_names ? layer_store_short_path(ls, ids[i])
-                                                     : layer_store_path(ls, ids[i], "diff");
-                fprintf(f, "%s%s", p ? p : "", i ? ":" : "");
+                _cleanup_free_ char *p = fds ? NULL : layer_store_path(ls, ids[i], "diff");
+                if (fds)
+                        fprintf(f, "/proc/self/fd/%d%s", fds[i], i ? ":" : "");
+                else
+                        fprintf(f, "%s%s", p ? p : "", i ? ":" : "");
         }
         fprintf(f, ",upperdir=%s/upper,workdir=%s/work", dir, dir);
         if (fclose(f) != 0) {
@@ -69,23 +74,54 @@ static int lowerdir_option(struct layer_store *ls, char *const *ids, size_t n, c
         return 0;
 }
 
+static void close_all(int *fds, size_t n) {
+        for (size_t i = 0; fds && i < n; i++)
+                safe_close(fds[i]);
+        free(fds);
+}
+
+static int open_layers(struct layer_store *ls, char *const *ids, size_t n, int **ret,
+                       struct ctrd_error *err) {
+        int *fds = malloc(n * sizeof(int));
+        if (!fds)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+                fds[i] = -EBADF;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *p = layer_store_path(ls, ids[i], "diff");
+                fds[i] = p ? open(p, O_PATH | O_DIRECTORY | O_CLOEXEC) : -ENOMEM;
+                if (fds[i] < 0) {
+                        int e = p ? errno : ENOMEM;
+                        close_all(fds, n);
+                        return ctrd_error_sys(err, e, "opening layer %s", ids[i]);
+                }
+        }
+        *ret = fds;
+        return 0;
+}
+
 static int mount_legacy(struct layer_store *ls, char *const *ids, size_t n, const char *dir,
                         const char *target, struct ctrd_error *err) {
         _cleanup_free_ char *opts = NULL;
-        long page = sysconf(_SC_PAGESIZE);
-        int r = lowerdir_option(ls, ids, n, dir, false, &opts);
-        if (r >= 0 && (long) strlen(opts) >= page) {
+        int *fds = NULL;
+        size_t page = (size_t) sysconf(_SC_PAGESIZE);
+        int r = lowerdir_option(ls, ids, n, dir, NULL, &opts);
+        if (r >= 0 && strlen(opts) >= page) {
                 free(TAKE_PTR(opts));
-                r = lowerdir_option(ls, ids, n, dir, true, &opts);
+                r = open_layers(ls, ids, n, &fds, err);
+                if (r < 0)
+                        return r;
+                r = lowerdir_option(ls, ids, n, dir, fds, &opts);
         }
         if (r < 0)
-                return ctrd_error_set(err, -r, "out of memory");
-        if ((long) strlen(opts) >= page)
-                return ctrd_error_set(err, E2BIG, "%zu layers do not fit in one overlay mount "
-                                      "on this kernel", n);
-        if (mount("overlay", target, "overlay", 0, opts) < 0)
-                return ctrd_error_sys(err, errno, "mounting overlay on '%s'", target);
-        return 0;
+                r = ctrd_error_set(err, -r, "out of memory");
+        else if (strlen(opts) >= page)
+                r = ctrd_error_set(err, E2BIG, "%zu layers do not fit in one overlay mount on "
+                                   "this kernel", n);
+        else if (mount("overlay", target, "overlay", 0, opts) < 0)
+                r = ctrd_error_sys(err, errno, "mounting overlay on '%s'", target);
+        close_all(fds, n);
+        return r;
 }
 
 static int make_dirs(const char *dir, char **ret_target, struct ctrd_error *err) {

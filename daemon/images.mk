@@ -45,8 +45,8 @@ tests_unit_test_image_extract_LDADD = $(IMAGE_TEST_LIBS) $(SECCOMP_LIBS)
 
 UNIT_TESTS += tests/unit/test-image-graphdriver
 tests_unit_test_image_graphdriver_SOURCES = tests/unit/test-image-graphdriver.c
-tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS)
-tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS)
+tests_unit_test_image_graphdriver_CFLAGS = $(IMAGE_TEST_CFLAGS) $(SECCOMP_CFLAGS)
+tests_unit_test_image_graphdriver_LDADD = $(IMAGE_TEST_LIBS) $(SECCOMP_LIBS)
 
 UNIT_TESTS += tests/unit/test-image-config
 tests_unit_test_image_config_SOURCES = tests/unit/test-image-config.c

@@ -42,8 +42,6 @@ int layer_store_open(const char *data_root, struct layer_store **ret, struct ctr
         int r = layer_fs_remove_path(tmp, err);
         if (r >= 0)
                 r = sub_dir(ls, "tmp", err);
-        if (r >= 0)
-                r = sub_dir(ls, "l", err);
         if (r < 0) {
                 free(ls->root);
                 return ctrd_error_wrap(err, "preparing the layer store");
@@ -65,15 +63,6 @@ char *layer_store_path(const struct layer_store *ls, const char *chain_id, const
                 return NULL;
         if (asprintf(&p, "%s/%s%s%s", ls->root, digest_hex(chain_id), sub ? "/" : "",
                      sub ? sub : "") < 0)
-                return NULL;
-        return p;
-}
-
-char *layer_store_short_path(const struct layer_store *ls, const char *chain_id) {
-        char *p = NULL;
-        if (!digest_is_valid(chain_id))
-                return NULL;
-        if (asprintf(&p, "%s/l/%.*s", ls->root, LAYER_SHORT_LEN, digest_hex(chain_id)) < 0)
                 return NULL;
         return p;
 }
@@ -130,13 +119,11 @@ int layer_store_info(const struct layer_store *ls, const char *chain_id,
         return 0;
 }
 
-/* Moves the finished tmp dir to its chainID name and adds the short link. */
+/* Moves the finished tmp dir to its chainID name. */
 static int publish(struct layer_store *ls, const char *tmp, struct layer_store_result *ret,
                    struct ctrd_error *err) {
         _cleanup_free_ char *dst = layer_store_path(ls, ret->chain_id, NULL);
-        _cleanup_free_ char *link = layer_store_short_path(ls, ret->chain_id);
-        _cleanup_free_ char *target = NULL;
-        if (!dst || !link || asprintf(&target, "../%s/diff", digest_hex(ret->chain_id)) < 0)
+        if (!dst)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         if (rename(tmp, dst) < 0) {
                 if (errno != EEXIST && errno != ENOTEMPTY)
@@ -144,8 +131,6 @@ static int publish(struct layer_store *ls, const char *tmp, struct layer_store_r
                 ret->existed = true;
                 return layer_fs_remove_path(tmp, err);
         }
-        if (symlink(target, link) < 0 && errno != EEXIST)
-                return ctrd_error_sys(err, errno, "creating '%s'", link);
         return 0;
 }
 
@@ -191,12 +176,9 @@ int layer_store_remove(struct layer_store *ls, const char *chain_id, struct ctrd
 int layer_store_detach(struct layer_store *ls, const char *chain_id, char **ret_grave,
                        struct ctrd_error *err) {
         _cleanup_free_ char *dir = layer_store_path(ls, chain_id, NULL);
-        _cleanup_free_ char *link = layer_store_short_path(ls, chain_id);
         _cleanup_free_ char *grave = NULL;
-        if (!dir || !link || asprintf(&grave, "%s/tmp/remove-XXXXXX", ls->root) < 0)
+        if (!dir || asprintf(&grave, "%s/tmp/remove-XXXXXX", ls->root) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        if (unlink(link) < 0 && errno != ENOENT)
-                return ctrd_error_sys(err, errno, "removing '%s'", link);
         /* Renamed away first, so a crash mid-removal leaves only tmp/ garbage. */
         if (!mkdtemp(grave))
                 return ctrd_error_sys(err, errno, "creating '%s'", grave);

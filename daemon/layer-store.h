@@ -5,7 +5,6 @@
  *   DATA/layers/<chain-hex>/layer.tar.zst   the exact tar stream, for save
  *   DATA/layers/<chain-hex>/info            "diffID size tar_size", for a later import
  *                                           that finds the layer already there
- *   DATA/layers/l/<short>  -> ../<chain-hex>/diff   short names for overlay lowerdir
  *   DATA/layers/tmp/                        work in progress, emptied at open
  *
  * A layer is extracted into tmp/, verified, synced, and only then renamed
@@ -21,8 +20,6 @@
 
 #include "daemon/digest.h"
 #include "error.h"
-
-#define LAYER_SHORT_LEN 16
 
 struct layer_store;
 
@@ -44,9 +41,6 @@ const char *layer_store_root(const struct layer_store *ls);
 /* "DATA/layers/<hex>/<sub>" (sub may be NULL for the layer dir); NULL on OOM. */
 char *layer_store_path(const struct layer_store *ls, const char *chain_id, const char *sub);
 
-/* "DATA/layers/l/<short>": the same diff dir by a short name. */
-char *layer_store_short_path(const struct layer_store *ls, const char *chain_id);
-
 bool layer_store_exists(const struct layer_store *ls, const char *chain_id);
 
 /*
@@ -66,7 +60,7 @@ int layer_store_remove(struct layer_store *ls, const char *chain_id, struct ctrd
 
 /*
  * The quick half of remove, for the loop thread: the layer loses its name
- * (renamed into tmp/, short link gone) so nothing can start using it, and
+ * (renamed into tmp/) so nothing can start using it, and
  * *ret_grave (heap) is left for layer_fs_remove_path() on the threadpool.
  */
 int layer_store_detach(struct layer_store *ls, const char *chain_id, char **ret_grave,
