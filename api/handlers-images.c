@@ -63,8 +63,11 @@ static const char *filter_value(json_t *filters, const char *key) {
         return NULL;
 }
 
-static int parse_filters(struct api_request *req, json_t **ret) {
+/* Parses ?filters=; keys outside allowed (NULL-terminated) get Docker's 400. */
+static int parse_filters(struct api_request *req, const char *const *allowed, json_t **ret) {
         const char *f = api_request_query(req, "filters");
+        const char *key;
+        json_t *v;
         *ret = NULL;
         if (!f || !*f)
                 return 0;
@@ -74,14 +77,25 @@ static int parse_filters(struct api_request *req, json_t **ret) {
                 api_reply_error(req, 400, "invalid filter: %s", f);
                 return -EINVAL;
         }
+        json_object_foreach(j, key, v) {
+                size_t i = 0;
+                while (allowed[i] && strcmp(allowed[i], key) != 0)
+                        i++;
+                if (!allowed[i]) {
+                        api_reply_error(req, 400, "invalid filter '%s'", key);
+                        json_decref(j);
+                        return -EINVAL;
+                }
+        }
         *ret = j;
         return 0;
 }
 
 void api_handle_images_list(struct api_request *req) {
         struct ctrd_error err = { 0 };
+        static const char *const allowed[] = { "reference", "dangling", NULL };
         json_auto_t *filters = NULL;
-        if (parse_filters(req, &filters) < 0)
+        if (parse_filters(req, allowed, &filters) < 0)
                 return;
         const char *pattern = filter_value(filters, "reference");
         const char *dangling = filter_value(filters, "dangling");
@@ -250,9 +264,10 @@ void api_handle_image_delete(struct api_request *req) {
 
 void api_handle_images_prune(struct api_request *req) {
         struct ctrd_error err = { 0 };
+        static const char *const allowed[] = { "dangling", NULL };
         json_auto_t *filters = NULL;
         json_t *report = NULL;
-        if (parse_filters(req, &filters) < 0)
+        if (parse_filters(req, allowed, &filters) < 0)
                 return;
         const char *dangling = filter_value(filters, "dangling");
         bool all = dangling && !ctrd_parse_query_bool(dangling);

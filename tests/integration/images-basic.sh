@@ -43,6 +43,10 @@ assert_contains "$(ctl images)" "bb           latest"
 assert_eq "$(ctl images -q)" "$(echo "${id#sha256:}" | cut -c1-12)"
 assert_eq "$(ctl images --format json | jq -r .Id)" "$id"
 assert_eq "$(api GET /images/bb/history | jq -r '.[0].Id')" "$id"
+assert_eq "$(api GET '/images/json?filters=%7B%22reference%22%3A%5B%22b*%22%5D%7D' | jq -r '.[0].Id')" "$id"
+assert_eq "$(api GET '/images/json?filters=%7B%22reference%22%3A%5B%22x*%22%5D%7D' | jq length)" 0
+api GET '/images/json?filters=%7B%22label%22%3A%5B%22a%22%5D%7D' >/dev/null
+assert_eq "$(st)" 400 "unsupported filter"
 
 # Tags: a second tag, then re-tagging moves a tag; the old image becomes <none>.
 ctl tag bb other/bb:v1
