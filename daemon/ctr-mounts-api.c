@@ -182,6 +182,7 @@ int ctr_mount_from_api(json_t *m, size_t i, struct ctr_mounts *out, struct ctrd_
                 return ctrd_error_set(err, EINVAL, MOUNT_ERR "invalid mount path: '%s' mount "
                                       "path must be absolute and not '/'", type, target);
         e->readonly = ctr_jbool(m, "ReadOnly");
+        e->origin = CTR_FROM_MOUNTS;
         if (strcmp(type, "bind") == 0) {
                 e->type = CTR_MOUNT_BIND;
                 return api_bind(m, e, err);

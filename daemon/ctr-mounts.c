@@ -129,8 +129,9 @@ static int parse_bind(const char *spec, struct ctr_mounts *out, struct ctrd_erro
                                       "for type \"%s\": invalid mount path: '%s' mount path must "
                                       "be absolute and not '/'",
                                       spec, src && src[0] == '/' ? "bind" : "volume", dst);
-        if (n == 3 && (r = bind_mode(parts[2], m, err)) < 0)
-                return r;
+        m->origin = CTR_FROM_BINDS;
+        if (n == 3 && ((r = bind_mode(parts[2], m, err)) < 0 || !(m->mode = strdup(parts[2]))))
+                return r < 0 ? r : ctrd_error_set(err, ENOMEM, "out of memory");
         if (!src) {
                 m->type = CTR_MOUNT_VOLUME;
                 return 0;
@@ -166,6 +167,7 @@ static int parse_tmpfs_map(json_t *tmpfs, struct ctr_mounts *out, struct ctrd_er
                 if (!m)
                         return ctrd_error_set(err, ENOMEM, "out of memory");
                 m->type = CTR_MOUNT_TMPFS;
+                m->origin = CTR_FROM_TMPFS;
                 if ((r = ctr_mount_clean_path(dst, &m->target)) < 0 || strcmp(m->target, "/") == 0)
                         return ctrd_error_set(err, EINVAL,
                                               "invalid tmpfs mount point: '%s' must be absolute "
@@ -202,6 +204,7 @@ static int add_config_volumes(json_t *volumes, struct ctr_mounts *out, struct ct
                 if (!m)
                         return ctrd_error_set(err, ENOMEM, "out of memory");
                 m->type = CTR_MOUNT_VOLUME;
+                m->origin = CTR_FROM_VOLUMES;
                 m->target = TAKE_PTR(target);
         }
         return 0;
@@ -255,6 +258,7 @@ void ctr_mounts_free(struct ctr_mounts *m) {
                 free(m->v[i].source);
                 free(m->v[i].target);
                 free(m->v[i].data);
+                free(m->v[i].mode);
         }
         free(m->v);
         *m = (struct ctr_mounts) { 0 };

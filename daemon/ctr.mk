@@ -16,7 +16,8 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/ctr-path.c daemon/ctr-path.h \
 	daemon/ctr-user.c daemon/ctr-user.h \
 	daemon/ctr-spec.c daemon/ctr-spec.h daemon/ctr-spec-internal.h \
-	daemon/ctr-spec-mounts.c daemon/ctr-spec-linux.c daemon/ctr-devices.c
+	daemon/ctr-spec-mounts.c daemon/ctr-spec-linux.c daemon/ctr-devices.c \
+	daemon/ctr-mounts-inspect.c
 
 CTR_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS)
 CTR_TEST_LIBS = daemon/libctrd-engine.a lib/libctrd.a $(JANSSON_LIBS) $(CRYPTO_LIBS) \

@@ -23,6 +23,7 @@
 #include "ctr-bodies.h"
 #include "daemon/ctr-caps.h"
 #include "daemon/ctr-config.h"
+#include "daemon/ctr-mounts.h"
 #include "daemon/ctr-spec.h"
 #include "shim/runtime/spec.h"
 
@@ -590,6 +591,44 @@ static void test_volumes_unavailable(void **state) {
         json_decref(h);
 }
 
+static json_t *inspect_mounts(const char *body) {
+        struct ctrd_error err = { 0 };
+        json_t *b = load(body), *c, *h, *list = NULL;
+        if (ctr_config_validate(b, &c, &h, &err) < 0 ||
+            ctr_mounts_inspect(c, h, ID, "/var/lib/ctrd/volumes", &list, &err) < 0)
+                fail_msg("%s", err.msg);
+        json_decref(b);
+        json_decref(c);
+        json_decref(h);
+        return list;
+}
+
+static void test_inspect_mounts(void **state) {
+        (void) state;
+        /* The traced `docker run -v /srv/demo/vol:/data` and what dockerd's inspect showed. */
+        json_t *l = inspect_mounts(body_cli_flags);
+        assert_json(l, "[{\"Type\":\"bind\",\"Source\":\"/srv/demo/vol\",\"Destination\":\"/data\","
+                       "\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}]");
+        json_decref(l);
+        l = inspect_mounts("{\"Image\":\"bb\",\"Volumes\":{\"/anon\":{}},\"HostConfig\":{"
+                           "\"Binds\":[\"/h:/b:ro,rslave\",\"named:/n\"],\"Tmpfs\":{\"/t\":\"\"},"
+                           "\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/m\"}]}}");
+        char anon[65], want[2048];
+        assert_int_equal(ctr_spec_anonymous_volume(ID, "/anon", anon), 0);
+        snprintf(want, sizeof(want),
+                 "[{\"Type\":\"bind\",\"Source\":\"/h\",\"Destination\":\"/b\",\"Mode\":\"ro,rslave\","
+                 "\"RW\":false,\"Propagation\":\"rslave\"},"
+                 "{\"Type\":\"volume\",\"Name\":\"named\",\"Source\":\"/var/lib/ctrd/volumes/named/_data\","
+                 "\"Destination\":\"/n\",\"Driver\":\"local\",\"Mode\":\"\",\"RW\":true,\"Propagation\":\"\"},"
+                 "{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/m\",\"Mode\":\"\",\"RW\":true,"
+                 "\"Propagation\":\"\"},"
+                 "{\"Type\":\"volume\",\"Name\":\"%s\",\"Source\":\"/var/lib/ctrd/volumes/%s/_data\","
+                 "\"Destination\":\"/anon\",\"Driver\":\"local\",\"Mode\":\"\",\"RW\":true,"
+                 "\"Propagation\":\"\"}]", anon, anon);
+        assert_json(l, want);
+        json_decref(l);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cli_flags),
@@ -604,6 +643,7 @@ int main(void) {
                 cmocka_unit_test(test_limits),
                 cmocka_unit_test(test_user_errors),
                 cmocka_unit_test(test_volumes_unavailable),
+                cmocka_unit_test(test_inspect_mounts),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
