@@ -13,3 +13,6 @@ int ctr_resources_check(json_t *host, struct ctrd_error *err);
 
 /* LogConfig and RestartPolicy of a normalized HostConfig, checked and defaulted. */
 int ctr_policies_check(json_t *host, struct ctrd_error *err);
+
+/* Dns, DnsSearch, DnsOptions, ExtraHosts: one safe token each (they go into /etc files). */
+int ctr_dns_check(json_t *host, struct ctrd_error *err);

@@ -249,6 +249,7 @@ int ctr_hostconfig_normalize(json_t *in, json_t **ret, struct ctrd_error *err) {
                            err)) < 0 ||
             (r = set_paths(h, "ReadonlyPaths", default_readonly, ARRAY_SIZE(default_readonly),
                            err)) < 0 ||
+            (r = ctr_dns_check(h, err)) < 0 ||
             (r = ctr_resources_check(h, err)) < 0 ||
             (r = ctr_policies_check(h, err)) < 0)
                 return r;

@@ -4,7 +4,7 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/ctr-json.c daemon/ctr-json.h \
 	daemon/ctr-caps.c daemon/ctr-caps.h \
 	daemon/ctr-config.c daemon/ctr-config.h daemon/ctr-config-internal.h \
-	daemon/ctr-hostconfig.c daemon/ctr-resources.c \
+	daemon/ctr-hostconfig.c daemon/ctr-resources.c daemon/ctr-dns.c \
 	daemon/ctr-policies.c daemon/ctr-policies.h \
 	daemon/ctr-rlimit.c daemon/ctr-rlimit.h \
 	daemon/ctr-secopt.c daemon/ctr-secopt.h \

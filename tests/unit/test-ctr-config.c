@@ -173,7 +173,9 @@ static void test_normalized_values(void **state) {
                  "\"MaximumRetryCount\":2},\"SecurityOpt\":[\"no-new-privileges\","
                  "\"seccomp=unconfined\",\"label=disable\"],\"Sysctls\":{\"net.ipv4.ip_forward\":\"1\"},"
                  "\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":1024,\"Hard\":2048}],"
-                 "\"Privileged\":true,\"Init\":false}}",
+                 "\"Privileged\":true,\"Init\":false,\"Dns\":[\"10.0.0.1\",\"fd00::1\"],"
+                 "\"DnsSearch\":[\"example.com\"],\"DnsOptions\":[\"ndots:2\"],"
+                 "\"ExtraHosts\":[\"db:10.0.0.2\",\"v6:fd00::2\"]}}",
                  &c, &h);
         assert_json(json_object_get(c, "Entrypoint"), "[\"/bin/sh\"]");
         assert_json(json_object_get(c, "ExposedPorts"), "{\"80/tcp\":{},\"53/udp\":{}}");
@@ -272,6 +274,13 @@ static const struct bad bad_bodies[] = {
         { HC("\"Sysctls\":{\"kernel.hostname\":\"x\"}"), "sysctl 'kernel.hostname' is not allowed" },
         { HC("\"NetworkMode\":\"host\",\"Sysctls\":{\"net.core.somaxconn\":\"1\"}"),
           "sysctl 'net.core.somaxconn' not allowed in host network namespace" },
+        /* what ends up in resolv.conf and hosts */
+        { HC("\"Dns\":[\"8.8.8.8\\nnameserver 6.6.6.6\"]"), "8.8.8.8\nnameserver 6.6.6.6 is not an ip address" },
+        { HC("\"DnsSearch\":[\"a.com b.com\"]"), "invalid DNS search domain: \"a.com b.com\"" },
+        { HC("\"DnsOptions\":[\"ndots:1\\n\"]"), "invalid DNS option: \"ndots:1\n\"" },
+        { HC("\"ExtraHosts\":[\"h:not-an-ip\"]"), "invalid IP address in add-host: \"not-an-ip\"" },
+        { HC("\"ExtraHosts\":[\"nocolon\"]"), "bad format for add-host: \"nocolon\"" },
+        { HC("\"ExtraHosts\":[\"a b:1.2.3.4\"]"), "bad format for add-host: \"a b:1.2.3.4\"" },
         /* capabilities and security options */
         { HC("\"CapAdd\":[\"CAP_FOO\"]"), "invalid CapAdd: unknown capability: \"CAP_FOO\"" },
         { HC("\"CapDrop\":[\"foo\"]"), "invalid CapDrop: unknown capability: \"CAP_FOO\"" },
