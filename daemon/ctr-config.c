@@ -16,7 +16,6 @@
 #include "ctr-config-internal.h"
 #include "ctr-json.h"
 #include "ctr-mounts.h"
-#include "ctr-secopt.h"
 #include "macro.h"
 #include "string-util.h"
 
@@ -150,6 +149,15 @@ static int check_healthcheck(json_t *hc, struct ctrd_error *err) {
         return ctrd_error_set(err, EINVAL, "Config.Healthcheck is not supported by ctrd");
 }
 
+/* `docker run --entrypoint ""` sends [""]: Docker reads it as "no entrypoint", clearing the
+ * image's. */
+static int reset_entrypoint(json_t *c) {
+        json_t *ep = ctr_jget(c, "Entrypoint");
+        if (json_array_size(ep) == 1 && json_string_length(json_array_get(ep, 0)) == 0)
+                return json_array_clear(ep) < 0 ? -ENOMEM : 0;
+        return 0;
+}
+
 static int check_config(json_t *c, struct ctrd_error *err) {
         const char *wd = ctr_jstr(c, "WorkingDir"), *sig = ctr_jstr(c, "StopSignal");
         json_t *ports = ctr_jget(c, "ExposedPorts"), *v;
@@ -158,6 +166,8 @@ static int check_config(json_t *c, struct ctrd_error *err) {
 
         if (!*ctr_jstr(c, "Image"))
                 return ctrd_error_set(err, EINVAL, "Config.Image: an image name is required");
+        if (reset_entrypoint(c) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
         if ((r = check_env(ctr_jget(c, "Env"), err)) < 0 ||
             (r = check_healthcheck(ctr_jget(c, "Healthcheck"), err)) < 0)
                 return r;

@@ -114,6 +114,12 @@ static int build_args(json_t *config, json_t **ret, struct ctrd_error *err) {
                 json_decref(args);
                 return ctrd_error_set(err, EINVAL, "No command specified");
         }
+        /* What runc says for it; the docker CLI maps "executable file not found" to exit 127. */
+        if (json_string_length(json_array_get(args, 0)) == 0) {
+                json_decref(args);
+                return ctrd_error_set(err, EINVAL,
+                                      "exec: \"\": executable file not found in $PATH");
+        }
         *ret = args;
         return 0;
 }

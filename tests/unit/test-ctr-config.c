@@ -385,6 +385,16 @@ static void test_errors(void **state) {
 }
 
 /* null is accepted for every list and map, as Docker accepts it. */
+/* `docker run --entrypoint ""` sends [""], which clears the entrypoint. */
+static void test_entrypoint_reset(void **state) {
+        json_t *c, *h;
+        (void) state;
+        validate("{\"Image\":\"bb\",\"Entrypoint\":[\"\"],\"Cmd\":[\"ls\"]}", &c, &h);
+        assert_json(json_object_get(c, "Entrypoint"), "[]");
+        json_decref(c);
+        json_decref(h);
+}
+
 static void test_nulls(void **state) {
         json_t *c, *h;
         (void) state;
@@ -514,6 +524,7 @@ int main(void) {
                 cmocka_unit_test(test_normalized_values),
                 cmocka_unit_test(test_errors),
                 cmocka_unit_test(test_nulls),
+                cmocka_unit_test(test_entrypoint_reset),
                 cmocka_unit_test(test_merge),
                 cmocka_unit_test(test_merge_no_command),
                 cmocka_unit_test(test_signals),

@@ -629,6 +629,77 @@ static void test_inspect_mounts(void **state) {
         json_decref(l);
 }
 
+/*
+ * Every field of the CLI's full body set to each JSON type in turn: validation either fails
+ * with a message or yields a config whose spec the shim accepts (or a start error with a
+ * message). Nothing crashes, nothing is accepted half-way.
+ */
+static void try_body(json_t *body, const char *what) {
+        struct ctr_spec_input in = input();
+        struct ctrd_error err = { 0 };
+        json_t *c = NULL, *h = NULL, *spec = NULL;
+
+        int r = ctr_config_validate(body, &c, &h, &err);
+        if (r < 0) {
+                if (r != -EINVAL || !err.msg[0])
+                        fail_msg("%s: validate gave %d '%s'", what, r, err.msg);
+                return;
+        }
+        r = ctr_config_merge_image(c, NULL, &err);
+        if (r == 0)
+                r = ctr_spec_build(c, h, &in, &spec, &err);
+        if (r < 0 && (r != -EINVAL || !err.msg[0]))
+                fail_msg("%s: build gave %d '%s'", what, r, err.msg);
+        if (r == 0) {
+                char *text = json_dumps(spec, JSON_COMPACT);
+                struct rt_spec *rt = NULL;
+                if (rt_spec_parse(text, "/bundle", &rt, &err) < 0)
+                        fail_msg("%s: the shim rejects the spec: %s", what, err.msg);
+                rt_spec_free(rt);
+                free(text);
+        }
+        json_decref(spec);
+        json_decref(c);
+        json_decref(h);
+}
+
+static void mutate_fields(json_t *body, json_t *obj, const char *prefix) {
+        static const char *const values[] = { "null", "1", "-1", "1.5", "\"x\"", "\"\"", "true",
+                                              "[]", "[\"/x\"]", "{}", "{\"a\":\"b\"}" };
+        const char *key;
+        json_t *orig;
+        void *iter;
+
+        json_object_foreach_safe(obj, iter, key, orig) {
+                json_t *saved = json_incref(orig);
+                for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
+                        char what[256];
+                        snprintf(what, sizeof(what), "%s%s=%s", prefix, key, values[i]);
+                        json_object_set_new(obj, key, json_loads(values[i], JSON_DECODE_ANY, NULL));
+                        try_body(body, what);
+                }
+                json_object_set_new(obj, key, saved);
+        }
+}
+
+static void test_mutations(void **state) {
+        /* The traced bind source, moved into the test's scratch directory. */
+        const char *src = strstr(body_cli_flags, "/srv/demo/vol");
+        char *text;
+        (void) state;
+        assert_true(asprintf(&text, "%.*s%s%s", (int) (src - body_cli_flags), body_cli_flags,
+                             bindsrc, src + strlen("/srv/demo/vol")) > 0);
+        json_t *body = load(text);
+        json_t *host = json_object_get(body, "HostConfig");
+        json_incref(host);
+        json_object_del(body, "HostConfig");
+        mutate_fields(body, body, "");
+        json_object_set_new(body, "HostConfig", host);
+        mutate_fields(body, host, "HostConfig.");
+        json_decref(body);
+        free(text);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cli_flags),
@@ -644,6 +715,7 @@ int main(void) {
                 cmocka_unit_test(test_user_errors),
                 cmocka_unit_test(test_volumes_unavailable),
                 cmocka_unit_test(test_inspect_mounts),
+                cmocka_unit_test(test_mutations),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
