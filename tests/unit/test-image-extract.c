@@ -360,7 +360,7 @@ static void test_hostile_without_openat2(void **state) {
                 scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
                 if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0) < 0 ||
                     seccomp_load(ctx) < 0)
-                        _exit(2);
+                        _exit(77);      /* no seccomp here: nothing to force */
                 char before[4096], after[4096];
                 snapshot(f->top, before, sizeof(before));
                 for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(*hostile_cases); i++) {
@@ -380,6 +380,8 @@ static void test_hostile_without_openat2(void **state) {
         int status = 0;
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) == 77)
+                skip();
         assert_int_equal(WEXITSTATUS(status), 0);
 }
 

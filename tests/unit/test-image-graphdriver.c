@@ -238,7 +238,7 @@ static void test_overlay_deep(void **state) {
                 scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
                 if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(fsopen), 0) < 0 ||
                     seccomp_load(ctx) < 0)
-                        _exit(2);
+                        _exit(77);      /* no seccomp here: nothing to force */
                 int r = mount_deep(f, chain, "deep-legacy", &err);
                 if (r < 0)
                         fprintf(stderr, "# legacy mount: %s\n", err.msg);
@@ -247,6 +247,8 @@ static void test_overlay_deep(void **state) {
         int status = 0;
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) == 77)
+                skip();
         assert_int_equal(WEXITSTATUS(status), 0);
 }
 
