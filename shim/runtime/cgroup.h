@@ -92,3 +92,24 @@ void rt_cgroup_free(struct rt_cgroup *cg);
 /* Re-opens an existing container cgroup by path (used after a restart). */
 int rt_cgroup_open(const char *root, const char *path, struct rt_cgroup **ret,
                    struct ctrd_error *err);
+
+/* Everything `docker stats` shows beyond rt_cgroup_stats (cgroup-usage.c). A
+ * counter or limit the host does not keep reads 0; "max" reads UINT64_MAX. */
+struct rt_cgroup_usage {
+        struct rt_cgroup_stats base;
+        uint64_t memory_limit;          /* v1 memory.limit_in_bytes, v2 memory.max */
+        uint64_t memory_max_usage;      /* v1 memory.max_usage_in_bytes, v2 memory.peak */
+        uint64_t cpu_user_ns, cpu_system_ns;
+        uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_ns;
+        uint64_t pids_limit;            /* pids.max */
+        uint64_t *percpu_ns;            /* v1 cpuacct.usage_percpu; none on v2 */
+        size_t n_percpu;
+        char *memory_stat;              /* memory.stat verbatim ("key value" lines), or NULL */
+};
+
+int rt_cgroup_usage(struct rt_cgroup *cg, struct rt_cgroup_usage *ret, struct ctrd_error *err);
+/* Frees what rt_cgroup_usage allocated in u. Accepts NULL. */
+void rt_cgroup_usage_done(struct rt_cgroup_usage *u);
+
+/* The pids in the cgroup (cgroup.procs), as a new array. */
+int rt_cgroup_procs(struct rt_cgroup *cg, pid_t **ret, size_t *ret_n, struct ctrd_error *err);

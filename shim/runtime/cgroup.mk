@@ -5,7 +5,8 @@ shim_runtime_libctrd_runtime_a_SOURCES += \
 	shim/runtime/cgroup-map.c \
 	shim/runtime/cgroup-util.c \
 	shim/runtime/cgroup-v1.c shim/runtime/cgroup-v1-mounts.c \
-	shim/runtime/cgroup-v2.c
+	shim/runtime/cgroup-v2.c \
+	shim/runtime/cgroup-usage.c
 
 UNIT_TESTS += tests/unit/test-rt-cgroup
 tests_unit_test_rt_cgroup_SOURCES = tests/unit/test-rt-cgroup.c
