@@ -1,6 +1,6 @@
 /*
  * The process attributes of config.json that need privileges or the
- * container's /proc: hostname, rlimits, oom_score_adj, umask. Run after
+ * container's /proc: hostname, domainname, rlimits, oom_score_adj, umask. Run after
  * pivot_root, before the user switch.
  */
 #include <errno.h>
@@ -49,6 +49,8 @@ int rt_process_setup(const struct rt_spec *s, struct rt_step_error *e) {
 
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 return rt_fail(e, "sethostname", s->hostname, errno);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                return rt_fail(e, "setdomainname", s->domainname, errno);
         if ((r = set_rlimits(s, e)) < 0)
                 return r;
         if (s->has_oom_score_adj && (r = set_oom_score_adj(s->oom_score_adj, e)) < 0)

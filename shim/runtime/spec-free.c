@@ -25,6 +25,7 @@ void rt_spec_free(struct rt_spec *s) {
         free(s->rlimits);
         free(s->root_path);
         free(s->hostname);
+        free(s->domainname);
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].destination);
                 free(s->mounts[i].type);

@@ -283,6 +283,9 @@ static int check_namespaces(const struct rt_spec *s, struct ctrd_error *err) {
         if (s->hostname && (!uts || uts->path))
                 return ctrd_error_set(err, EINVAL,
                                       "hostname: needs a new uts namespace");
+        if (s->domainname && (!uts || uts->path))
+                return ctrd_error_set(err, EINVAL,
+                                      "domainname: needs a new uts namespace");
         return 0;
 }
 

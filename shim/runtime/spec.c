@@ -230,7 +230,8 @@ static int parse_mounts(json_t *root, struct rt_spec *s, struct ctrd_error *err)
 int rt_spec_parse(const char *text, const char *bundle, struct rt_spec **ret,
                   struct ctrd_error *err) {
         static const char *const keys[] = { "ociVersion", "process", "root", "hostname",
-                                            "mounts", "linux", "annotations", NULL };
+                                            "domainname", "mounts", "linux", "annotations",
+                                            NULL };
         _cleanup_(rt_spec_freep) struct rt_spec *s = NULL;
         json_error_t jerr;
         int r;
@@ -261,6 +262,7 @@ int rt_spec_parse(const char *text, const char *bundle, struct rt_spec **ret,
         if ((r = parse_process(root, s, err)) < 0 ||
             (r = parse_root(root, bundle, s, err)) < 0 ||
             (r = rt_jstring(root, "", "hostname", false, &s->hostname, err)) < 0 ||
+            (r = rt_jstring(root, "", "domainname", false, &s->domainname, err)) < 0 ||
             (r = parse_mounts(root, s, err)) < 0 ||
             (r = rt_spec_parse_linux(root, s, err)) < 0)
                 return r;

@@ -107,6 +107,7 @@ struct rt_spec {
         char *root_path;                /* absolute (made so against the bundle) */
         bool root_readonly;
         char *hostname;
+        char *domainname;
         struct rt_mount *mounts;
         size_t n_mounts;
 

@@ -93,14 +93,17 @@ out=$(CTRD_SECRET=leak shim fds 2>&1) || fail "fds run failed: $out"
 exec 7<&- 8>&-
 assert_eq "$(echo $out)" "0 1 2 3 == ONLY=this PATH=/bin PWD=/ SHLVL=1" "fds and environment"
 cgroup_gone fds
-# linux.sysctl written inside the container's namespaces, linux.devices created.
+# linux.sysctl written inside the container's namespaces, linux.devices created,
+# domainname set (runc 1.1.5 ignores that field).
 host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
-new_bundle sysctl sh -c 'cat /proc/sys/net/ipv4/ip_forward; stat -c "%F %t:%T %a %u:%g" /dev/fuse'
-edit '.linux.sysctl = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'"}
+new_bundle sysctl sh -c 'cat /proc/sys/net/ipv4/ip_forward; stat -c "%F %t:%T %a %u:%g" /dev/fuse; cat /proc/sys/kernel/domainname'
+edit '.domainname = "probe.example"
+      | .linux.sysctl = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'"}
       | .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229,
                            fileMode: 432, uid: 0, gid: 5}]'
 out=$(shim sysctl 2>&1) || fail "sysctl run: $out"
-assert_eq "$(echo $out)" "$((1 - host_fwd)) character special file a:e5 660 0:5" "sysctl and device"
+assert_eq "$(echo $out)" "$((1 - host_fwd)) character special file a:e5 660 0:5 probe.example" \
+        "sysctl, device and domainname"
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "host sysctl untouched"
 cgroup_gone sysctl
 
