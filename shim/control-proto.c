@@ -12,6 +12,10 @@ static const char *const op_names[_SHIM_OP_MAX] = {
         [SHIM_OP_RESIZE] = "resize",
         [SHIM_OP_ATTACH] = "attach",
         [SHIM_OP_WAIT] = "wait",
+        [SHIM_OP_PAUSE] = "pause",
+        [SHIM_OP_RESUME] = "resume",
+        [SHIM_OP_STATS] = "stats",
+        [SHIM_OP_PIDS] = "pids",
 };
 
 /* The fields each op accepts besides "op". */
@@ -21,6 +25,10 @@ static const char *const op_fields[_SHIM_OP_MAX] = {
         [SHIM_OP_RESIZE] = " rows cols ",
         [SHIM_OP_ATTACH] = " stdin stdout stderr stdin_once ",
         [SHIM_OP_WAIT] = "",
+        [SHIM_OP_PAUSE] = "",
+        [SHIM_OP_RESUME] = "",
+        [SHIM_OP_STATS] = "",
+        [SHIM_OP_PIDS] = "",
 };
 
 static bool op_has_field(enum shim_op op, const char *key) {
@@ -73,7 +81,7 @@ static int parse_op(json_t *o, enum shim_op *ret, struct ctrd_error *err) {
 }
 
 static int parse_fields(json_t *o, struct shim_request *req, struct ctrd_error *err) {
-        long long x, y;
+        long long x = 0, y = 0;
         int r = 0;
 
         switch (req->op) {

@@ -22,6 +22,10 @@ enum shim_op {
         SHIM_OP_RESIZE,
         SHIM_OP_ATTACH,
         SHIM_OP_WAIT,
+        SHIM_OP_PAUSE,                  /* control-ops.c: freeze, thaw, counters, pids */
+        SHIM_OP_RESUME,
+        SHIM_OP_STATS,
+        SHIM_OP_PIDS,
         _SHIM_OP_MAX,
         _SHIM_OP_INVALID = -EINVAL,
 };

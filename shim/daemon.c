@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "control-ops.h"
 #include "monitor-args.h"
 #include "fs-util.h"
 #include "log.h"
@@ -128,6 +129,11 @@ static int ops_destroy(void *userdata, struct ctrd_error *err) {
         return r;
 }
 
+static char *ops_control(void *userdata, const struct shim_request *req) {
+        struct daemon_ctx *ctx = userdata;
+        return shim_control_ops_handle(ctx->c, req);
+}
+
 /* State of one daemon-mode run, so failure paths can release what exists. */
 struct daemon_run {
         const struct shim_daemon_args *args;
@@ -190,7 +196,8 @@ static int start_monitor(struct daemon_run *d, struct ctrd_error *err) {
                 .run_dir = d->args->run_dir, .run_dir_fd = d->run_dir_fd, .pid = c->pid,
                 .signal_fd = d->signal_fd, .oom_fd = -1, .open_stdin = d->args->open_stdin,
                 .log = d->log,
-                .ops = { .oom_kills = ops_oom_kills, .destroy = ops_destroy, .userdata = &d->ctx },
+                .ops = { .oom_kills = ops_oom_kills, .destroy = ops_destroy, .control = ops_control,
+                         .userdata = &d->ctx },
         };
         if (c->terminal) {
                 cfg.stdio = (struct shim_stdio_fds) { .out = -1, .err = -1, .in = -1, .pty = c->pty_master };

@@ -163,6 +163,15 @@ static char *handle_request(struct shim_conn *c, const struct shim_request *req,
         case SHIM_OP_ATTACH:
                 r = do_attach(m, req, fd, &err);
                 break;
+        case SHIM_OP_PAUSE:
+        case SHIM_OP_RESUME:
+        case SHIM_OP_STATS:
+        case SHIM_OP_PIDS:
+                if (m->cfg.ops.control && !m->reaped)
+                        return m->cfg.ops.control(m->cfg.ops.userdata, req);
+                r = ctrd_error_set(&err, m->reaped ? ESRCH : EOPNOTSUPP, "%s",
+                                   m->reaped ? "the container has exited" : "no runtime to ask");
+                break;
         default:
                 r = ctrd_error_set(&err, EINVAL, "unsupported op %d", (int) req->op);
                 break;

@@ -34,6 +34,8 @@ struct shim_monitor_ops {
         int (*oom_kills)(void *userdata, uint64_t *ret);
         /* After the init was reaped: kill what is left, remove the cgroup. */
         int (*destroy)(void *userdata, struct ctrd_error *err);
+        /* Requests that need the runtime (pause, resume, stats, pids): the reply line. */
+        char *(*control)(void *userdata, const struct shim_request *req);
         void *userdata;
 };
 

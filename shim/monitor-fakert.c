@@ -144,6 +144,21 @@ int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *
         return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
 }
 
+int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err) {
+        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
+}
+
+int rt_cgroup_usage(struct rt_cgroup *cg, struct rt_cgroup_usage *ret, struct ctrd_error *err) {
+        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
+}
+
+void rt_cgroup_usage_done(struct rt_cgroup_usage *u) {
+}
+
+int rt_cgroup_procs(struct rt_cgroup *cg, pid_t **ret, size_t *ret_n, struct ctrd_error *err) {
+        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
+}
+
 int main(int argc, char *argv[]) {
         if (argc < 2 || strcmp(argv[1], "daemon") != 0) {
                 fprintf(stderr, "usage: %s daemon --bundle DIR --id ID --run-dir DIR ...\n", argv[0]);

@@ -11,6 +11,7 @@ shim_libctrd_monitor_a_SOURCES = \
 	shim/monitor-signal.c shim/monitor-signal.h \
 	shim/control-proto.c shim/control-proto.h \
 	shim/control-server.c shim/control-server.h \
+	shim/control-ops.c shim/control-ops.h \
 	shim/logfile-json.c shim/logfile-json.h \
 	shim/logfile-split.c shim/logfile-split.h \
 	shim/logfile-writer.c shim/logfile-writer.h \
