@@ -64,6 +64,8 @@ static int layer_tar(struct fixture *f, const char *const *specs, size_t n) {
                 snprintf(name, sizeof(name), "%.*s", eq ? (int) (eq - specs[i]) : (int) strlen(specs[i]),
                          specs[i]);
                 archive_entry_set_pathname(e, name);
+                archive_entry_set_uid(e, getuid());     /* so the store test also runs unprivileged */
+                archive_entry_set_gid(e, getgid());
                 archive_entry_set_filetype(e, eq ? AE_IFREG : AE_IFDIR);
                 archive_entry_set_perm(e, eq ? 0644 : 0755);
                 archive_entry_set_size(e, eq ? (la_int64_t) strlen(eq + 1) : 0);
