@@ -12,7 +12,7 @@
 #include "cleanup.h"
 #include "fs-util.h"
 
-/* Matches the shim's SHIM_REQUEST_MAX; replies are far smaller. */
+/* Replies are far smaller than the shim's SHIM_REQUEST_MAX. */
 #define MSG_MAX 4096
 
 static inline void decref_jsonp(json_t **p) {
@@ -330,4 +330,86 @@ int ctrd_shim_pids(int fd, pid_t **ret, size_t *ret_n, struct ctrd_error *err) {
         *ret = pids;
         *ret_n = n;
         return 0;
+}
+
+static json_t *strv_json(char *const *l) {
+        json_t *a = json_array();
+        for (size_t i = 0; a && l && l[i]; i++)
+                if (json_array_append_new(a, json_string(l[i])) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        return a;
+}
+
+static json_t *user_json(const struct ctrd_shim_exec_opts *o) {
+        json_t *gids = json_array();
+        for (size_t i = 0; gids && i < o->n_additional_gids; i++)
+                if (json_array_append_new(gids, json_integer(o->additional_gids[i])) < 0) {
+                        json_decref(gids);
+                        return NULL;
+                }
+        return json_pack("{s:I, s:I, s:o}", "uid", (json_int_t) o->uid, "gid", (json_int_t) o->gid,
+                         "additional_gids", gids);
+}
+
+static json_t *exec_request(const struct ctrd_shim_exec_opts *o) {
+        json_t *req = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b}", "op", "exec", "id", o->id,
+                                "args", strv_json(o->args), "tty", o->tty, "stdin", o->in,
+                                "privileged", o->privileged);
+        if (req && o->env && json_object_set_new(req, "env", strv_json(o->env)) < 0)
+                goto fail;
+        if (req && o->cwd && json_object_set_new(req, "cwd", json_string(o->cwd)) < 0)
+                goto fail;
+        if (req && o->has_user && json_object_set_new(req, "user", user_json(o)) < 0)
+                goto fail;
+        return req;
+fail:
+        json_decref(req);
+        return NULL;
+}
+
+int ctrd_shim_exec(int fd, int client_fd, const struct ctrd_shim_exec_opts *opts, pid_t *ret_pid,
+                   struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *o = NULL;
+        if (!opts->id || !opts->args || !opts->args[0])
+                return ctrd_error_set(err, EINVAL, "exec needs an id and a command");
+        int r = call(fd, exec_request(opts), client_fd, &o, err);
+        if (r < 0)
+                return r;
+        if (ret_pid)
+                *ret_pid = (pid_t) json_integer_value(json_object_get(o, "pid"));
+        return 0;
+}
+
+int ctrd_shim_exec_state(int fd, const char *id, struct ctrd_shim_exec_state *ret, struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *o = NULL;
+        int r = call(fd, json_pack("{s:s, s:s}", "op", "exec-state", "id", id), -1, &o, err);
+        if (r < 0)
+                return r;
+        json_t *code = json_object_get(o, "exit_code");
+        *ret = (struct ctrd_shim_exec_state) {
+                .pid = (pid_t) json_integer_value(json_object_get(o, "pid")),
+                .running = json_is_true(json_object_get(o, "running")),
+                .exit_code = json_is_integer(code) ? (int) json_integer_value(code) : -1,
+        };
+        return 0;
+}
+
+int ctrd_shim_exec_wait(int fd, const char *id, int *ret_exit_code, struct ctrd_error *err) {
+        _cleanup_(decref_jsonp) json_t *o = NULL;
+        int r = call(fd, json_pack("{s:s, s:s}", "op", "exec-wait", "id", id), -1, &o, err);
+        if (r < 0)
+                return r;
+        json_t *code = json_object_get(o, "exit_code");
+        if (!json_is_integer(code))
+                return ctrd_error_set(err, EPROTO, "exec-exit event without exit_code");
+        *ret_exit_code = (int) json_integer_value(code);
+        return 0;
+}
+
+int ctrd_shim_exec_resize(int fd, const char *id, unsigned rows, unsigned cols, struct ctrd_error *err) {
+        return call(fd, json_pack("{s:s, s:i, s:i, s:s}", "op", "resize", "rows", (int) rows, "cols", (int) cols,
+                                  "exec", id),
+                    -1, NULL, err);
 }

@@ -88,3 +88,39 @@ void ctrd_shim_stats_done(struct ctrd_shim_stats *s);
 
 /* The pids in the container's cgroup, host pid namespace, as a new array. */
 int ctrd_shim_pids(int fd, pid_t **ret, size_t *ret_n, struct ctrd_error *err);
+
+/* A process to start in the running container: the "exec" request. */
+struct ctrd_shim_exec_opts {
+        const char *id;                 /* the daemon's exec id, unique per container */
+        char *const *args;              /* NULL-terminated, at least one */
+        char *const *env;               /* "K=V" over the container's env; NULL: none */
+        const char *cwd;                /* absolute; NULL: the container's */
+        bool has_user;                  /* else the container's user */
+        uid_t uid;
+        gid_t gid;
+        const gid_t *additional_gids;
+        size_t n_additional_gids;
+        bool tty;                       /* a pty: raw stream; else multiplexed frames */
+        bool in;                        /* client_fd's bytes feed stdin; half-close closes it */
+        bool privileged;                /* every capability of the bounding set, no seccomp */
+};
+
+struct ctrd_shim_exec_state {
+        pid_t pid;                      /* 0 when the start failed */
+        bool running;
+        int exit_code;                  /* valid when !running; 126/127 for a failed start */
+};
+
+/*
+ * Starts an exec whose stdio is streamed over client_fd (a stream socket,
+ * e.g. the hijacked HTTP connection; -1 for a detached exec). The shim ends
+ * the stream when the exec is done, after recording its exit code. A failed
+ * start returns -errno (-ENOENT: no such executable) and the shim has
+ * written the message to client_fd.
+ */
+int ctrd_shim_exec(int fd, int client_fd, const struct ctrd_shim_exec_opts *opts, pid_t *ret_pid,
+                   struct ctrd_error *err);
+int ctrd_shim_exec_state(int fd, const char *id, struct ctrd_shim_exec_state *ret, struct ctrd_error *err);
+/* Blocks until the exec is done; other requests on fd meanwhile are answered first. */
+int ctrd_shim_exec_wait(int fd, const char *id, int *ret_exit_code, struct ctrd_error *err);
+int ctrd_shim_exec_resize(int fd, const char *id, unsigned rows, unsigned cols, struct ctrd_error *err);

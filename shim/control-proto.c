@@ -1,4 +1,5 @@
 #include "control-proto.h"
+#include "control-exec-proto.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -16,19 +17,25 @@ static const char *const op_names[_SHIM_OP_MAX] = {
         [SHIM_OP_RESUME] = "resume",
         [SHIM_OP_STATS] = "stats",
         [SHIM_OP_PIDS] = "pids",
+        [SHIM_OP_EXEC] = "exec",
+        [SHIM_OP_EXEC_STATE] = "exec-state",
+        [SHIM_OP_EXEC_WAIT] = "exec-wait",
 };
 
 /* The fields each op accepts besides "op". */
 static const char *const op_fields[_SHIM_OP_MAX] = {
         [SHIM_OP_STATE] = "",
         [SHIM_OP_SIGNAL] = " signo ",
-        [SHIM_OP_RESIZE] = " rows cols ",
+        [SHIM_OP_RESIZE] = " rows cols exec ",
         [SHIM_OP_ATTACH] = " stdin stdout stderr stdin_once ",
         [SHIM_OP_WAIT] = "",
         [SHIM_OP_PAUSE] = "",
         [SHIM_OP_RESUME] = "",
         [SHIM_OP_STATS] = "",
         [SHIM_OP_PIDS] = "",
+        [SHIM_OP_EXEC] = " id args env cwd user tty stdin privileged ",
+        [SHIM_OP_EXEC_STATE] = " id ",
+        [SHIM_OP_EXEC_WAIT] = " id ",
 };
 
 static bool op_has_field(enum shim_op op, const char *key) {
@@ -95,6 +102,8 @@ static int parse_fields(json_t *o, struct shim_request *req, struct ctrd_error *
                         r = get_int(o, "cols", 0, 65535, &y, err);
                 req->rows = (unsigned) x;
                 req->cols = (unsigned) y;
+                if (r >= 0)
+                        r = shim_exec_request_parse(o, req, err);
                 break;
         case SHIM_OP_ATTACH:
                 r = get_bool(o, "stdin", false, &req->in, err);
@@ -104,6 +113,11 @@ static int parse_fields(json_t *o, struct shim_request *req, struct ctrd_error *
                         r = get_bool(o, "stderr", false, &req->err, err);
                 if (r >= 0)
                         r = get_bool(o, "stdin_once", true, &req->stdin_once, err);
+                break;
+        case SHIM_OP_EXEC:
+        case SHIM_OP_EXEC_STATE:
+        case SHIM_OP_EXEC_WAIT:
+                r = shim_exec_request_parse(o, req, err);
                 break;
         default:
                 break;
@@ -140,6 +154,11 @@ int shim_request_parse(const char *msg, size_t len, struct shim_request *ret, st
 out:
         json_decref(o);
         return r;
+}
+
+void shim_request_done(struct shim_request *req) {
+        shim_exec_request_free(req->exec);
+        req->exec = NULL;
 }
 
 /* Dumps o as one line and drops the reference. */

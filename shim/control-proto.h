@@ -13,8 +13,13 @@
 #include "error.h"
 #include "monitor-exit.h"
 
-/* Largest request the shim reads; anything longer is refused. */
-#define SHIM_REQUEST_MAX 4096
+/* Largest request the shim reads; anything longer is refused. An exec's args and env need room. */
+#define SHIM_REQUEST_MAX 65536
+
+/* Longest exec id plus its NUL (dockerd's are 64 hex digits). */
+#define SHIM_EXEC_ID_MAX 129
+
+struct shim_exec_request;
 
 enum shim_op {
         SHIM_OP_STATE,
@@ -26,6 +31,9 @@ enum shim_op {
         SHIM_OP_RESUME,
         SHIM_OP_STATS,
         SHIM_OP_PIDS,
+        SHIM_OP_EXEC,                   /* control-exec.c: a process in the container */
+        SHIM_OP_EXEC_STATE,
+        SHIM_OP_EXEC_WAIT,
         _SHIM_OP_MAX,
         _SHIM_OP_INVALID = -EINVAL,
 };
@@ -36,9 +44,13 @@ struct shim_request {
         unsigned rows, cols;            /* resize */
         bool in, out, err;              /* attach: which streams */
         bool stdin_once;                /* attach: EOF from this client closes the container's stdin */
+        char exec_id[SHIM_EXEC_ID_MAX]; /* exec ops: "id"; resize: "exec", "" for the container */
+        struct shim_exec_request *exec; /* exec: what to run; freed by shim_request_done() */
 };
 
 int shim_request_parse(const char *msg, size_t len, struct shim_request *ret, struct ctrd_error *err);
+/* Frees what a parsed request owns. */
+void shim_request_done(struct shim_request *req);
 
 /* Replies, each a malloc'ed line ending in "\n"; NULL when out of memory. */
 char *shim_reply_ok(void);

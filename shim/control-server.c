@@ -20,6 +20,8 @@ struct shim_conn {
         struct shim_watch w;
         struct shim_control *ctl;
         bool deferred;
+        unsigned held;                  /* answers owed through shim_control_answer() */
+        uint64_t serial;
         struct shim_conn *next;
 };
 
@@ -30,6 +32,7 @@ struct shim_control {
         shim_control_fn handler;
         void *userdata;
         struct shim_conn *conns;
+        uint64_t last_serial;
 };
 
 static void conn_free(struct shim_conn *c) {
@@ -96,9 +99,11 @@ static int conn_handle_one(struct shim_conn *c) {
         int r = n < 0 ? ctrd_error_set(&err, EMSGSIZE, "request larger than %d bytes", SHIM_REQUEST_MAX)
                       : shim_request_parse(buf, (size_t) n, &req, &err);
         _cleanup_free_ char *reply = r < 0 ? shim_reply_error(&err) : ctl->handler(c, &req, &fd, ctl->userdata);
+        if (r >= 0)
+                shim_request_done(&req);
         if (reply)
                 return conn_send(c, reply);
-        if (!c->deferred) {
+        if (!c->deferred && !c->held) {
                 conn_free(c);   /* out of memory building the reply */
                 return -1;
         }
@@ -121,6 +126,7 @@ static void on_listen_event(struct shim_watch *w, uint32_t events) {
         if (!c)
                 return;
         c->ctl = ctl;
+        c->serial = ++ctl->last_serial;
         if (shim_loop_add(ctl->loop, &c->w, fd, EPOLLIN, on_conn_event) < 0) {
                 free(c);
                 return;
@@ -175,6 +181,20 @@ int shim_control_new(struct shim_loop *loop, int run_dir_fd, shim_control_fn han
 
 void shim_conn_defer(struct shim_conn *c) {
         c->deferred = true;
+}
+
+uint64_t shim_conn_hold(struct shim_conn *c) {
+        c->held++;
+        return c->serial;
+}
+
+void shim_control_answer(struct shim_control *ctl, uint64_t serial, const char *line) {
+        for (struct shim_conn *c = ctl->conns; c; c = c->next)
+                if (c->serial == serial && c->held > 0) {
+                        c->held--;
+                        conn_send(c, line);
+                        return;
+                }
 }
 
 void shim_control_broadcast(struct shim_control *ctl, const char *line) {

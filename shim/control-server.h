@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "control-proto.h"
 #include "error.h"
@@ -33,6 +34,14 @@ int shim_control_new(struct shim_loop *loop, int run_dir_fd, shim_control_fn han
 
 /* Marks c as waiting for the exit event. */
 void shim_conn_defer(struct shim_conn *c);
+
+/*
+ * Keeps c open for one answer sent later with shim_control_answer() (an
+ * exec's end, for "exec-wait"); returns the number that names c meanwhile.
+ * A connection that closes first is simply gone: the answer is dropped.
+ */
+uint64_t shim_conn_hold(struct shim_conn *c);
+void shim_control_answer(struct shim_control *ctl, uint64_t serial, const char *line);
 
 /* Sends line to every deferred connection, including ones still in the backlog. */
 void shim_control_broadcast(struct shim_control *ctl, const char *line);

@@ -115,6 +115,7 @@ static void remove_pid_file(int run_dir_fd) {
 
 struct daemon_ctx {
         struct rt_container *c;
+        const char *bundle;             /* execs read its config.json again */
 };
 
 static int ops_oom_kills(void *userdata, uint64_t *ret) {
@@ -132,6 +133,12 @@ static int ops_destroy(void *userdata, struct ctrd_error *err) {
 static char *ops_control(void *userdata, const struct shim_request *req) {
         struct daemon_ctx *ctx = userdata;
         return shim_control_ops_handle(ctx->c, req);
+}
+
+static int ops_exec(void *userdata, const struct shim_exec_request *req, const int stdio[3], pid_t *ret_pid,
+                    int *ret_pty, struct ctrd_error *err) {
+        struct daemon_ctx *ctx = userdata;
+        return shim_exec_runtime(ctx->c, ctx->bundle, req, stdio, ret_pid, ret_pty, err);
 }
 
 /* State of one daemon-mode run, so failure paths can release what exists. */
@@ -197,7 +204,7 @@ static int start_monitor(struct daemon_run *d, struct ctrd_error *err) {
                 .signal_fd = d->signal_fd, .oom_fd = -1, .open_stdin = d->args->open_stdin,
                 .log = d->log,
                 .ops = { .oom_kills = ops_oom_kills, .destroy = ops_destroy, .control = ops_control,
-                         .userdata = &d->ctx },
+                         .exec = ops_exec, .userdata = &d->ctx },
         };
         if (c->terminal) {
                 cfg.stdio = (struct shim_stdio_fds) { .out = -1, .err = -1, .in = -1, .pty = c->pty_master };
@@ -248,7 +255,7 @@ static void run_done(struct daemon_run *d) {
 static int run_daemon(const struct shim_daemon_args *args, int *sync_fd) {
         struct ctrd_error err = { 0 };
         struct daemon_run d = {
-                .args = args, .run_dir_fd = -EBADF, .signal_fd = -EBADF,
+                .args = args, .run_dir_fd = -EBADF, .signal_fd = -EBADF, .ctx.bundle = args->bundle,
                 .pipes = { { -EBADF, -EBADF }, { -EBADF, -EBADF }, { -EBADF, -EBADF } },
         };
 

@@ -46,3 +46,4 @@ EXTRA_DIST += tests/helpers/mkbundle.sh tests/integration/shim-lib.sh
 
 include $(top_srcdir)/shim/runtime/cgroup.mk
 include $(top_srcdir)/shim/monitor.mk
+include $(top_srcdir)/shim/exec.mk

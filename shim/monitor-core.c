@@ -15,6 +15,7 @@
 #include "log.h"
 #include "macro.h"
 #include "monitor-signal.h"
+#include "control-exec.h"
 #include "stdio-attach.h"
 
 /* How long output may trail the init's exit (grandchildren outside a pid namespace). */
@@ -25,6 +26,7 @@ struct shim_monitor {
         struct shim_monitor_config cfg;
         struct shim_stdio stdio;
         struct shim_control *control;
+        struct shim_execs *execs;       /* control-exec.c */
         struct shim_status status;      /* what "state" reports: running until finished */
         struct shim_status final;       /* filled when the init is reaped */
         bool reaped, finished, oom_seen;
@@ -39,6 +41,7 @@ static void finish(struct shim_monitor *m) {
                 return;
         m->finished = true;
         shim_stdio_finish(&m->stdio);
+        shim_execs_stop(m->execs);      /* before destroy: their exit codes are ours to report */
         if (m->cfg.ops.oom_kills && m->cfg.ops.oom_kills(m->cfg.ops.userdata, &kills) >= 0 && kills > 0)
                 m->oom_seen = true;
         m->final.oom_killed = m->oom_seen;
@@ -87,6 +90,8 @@ static void reap_children(struct shim_monitor *m) {
                         return;
                 if (pid == m->status.pid && !m->reaped)
                         init_exited(m, st);
+                else
+                        shim_execs_reaped(m->execs, pid, st);
         }
 }
 
@@ -157,7 +162,13 @@ static char *handle_request(struct shim_conn *c, const struct shim_request *req,
         case SHIM_OP_SIGNAL:
                 r = do_signal(m, req->signo, &err);
                 break;
+        case SHIM_OP_EXEC:
+        case SHIM_OP_EXEC_STATE:
+        case SHIM_OP_EXEC_WAIT:
+                return shim_execs_handle(m->execs, c, req, fd, !m->reaped);
         case SHIM_OP_RESIZE:
+                if (req->exec_id[0])
+                        return shim_execs_handle(m->execs, c, req, fd, !m->reaped);
                 r = shim_stdio_resize(&m->stdio, req->rows, req->cols, &err);
                 break;
         case SHIM_OP_ATTACH:
@@ -215,6 +226,8 @@ int shim_monitor_new(struct shim_loop *loop, const struct shim_monitor_config *c
                 r = watch_fds(m, err);
         if (r >= 0)
                 r = shim_control_new(loop, cfg->run_dir_fd, handle_request, m, &m->control, err);
+        if (r >= 0 && (r = shim_execs_new(loop, m->control, cfg->ops.exec, cfg->ops.userdata, &m->execs)) < 0)
+                ctrd_error_set(err, -r, "out of memory");
         if (r < 0) {
                 shim_monitor_free(m);
                 return r;
@@ -240,6 +253,7 @@ void shim_monitor_free(struct shim_monitor *m) {
                 return;
         shim_stdio_finish(&m->stdio);
         shim_attach_close_all(&m->stdio);
+        shim_execs_free(m->execs);
         shim_control_free(m->control);
         shim_loop_remove(m->loop, &m->signal_w);
         shim_loop_remove(m->loop, &m->oom_w);

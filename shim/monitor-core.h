@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "control-exec.h"
 #include "control-server.h"
 #include "error.h"
 #include "monitor-exit.h"
@@ -36,6 +37,8 @@ struct shim_monitor_ops {
         int (*destroy)(void *userdata, struct ctrd_error *err);
         /* Requests that need the runtime (pause, resume, stats, pids): the reply line. */
         char *(*control)(void *userdata, const struct shim_request *req);
+        /* Starts an exec's process (control-exec.h); NULL refuses execs. */
+        shim_exec_start_fn exec;
         void *userdata;
 };
 

@@ -159,6 +159,11 @@ int rt_cgroup_procs(struct rt_cgroup *cg, pid_t **ret, size_t *ret_n, struct ctr
         return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
 }
 
+int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *opts, pid_t *ret_pid,
+                      int *ret_pty, struct ctrd_error *err) {
+        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime runs no execs");
+}
+
 int main(int argc, char *argv[]) {
         if (argc < 2 || strcmp(argv[1], "daemon") != 0) {
                 fprintf(stderr, "usage: %s daemon --bundle DIR --id ID --run-dir DIR ...\n", argv[0]);

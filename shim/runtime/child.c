@@ -56,7 +56,7 @@ static bool has_cgroup_mount(const struct rt_spec *s) {
  * ignored) must not hand those on: a container that ignores SIGTERM because
  * its shim blocked it would never stop.
  */
-static int reset_signals(struct rt_step_error *e) {
+int rt_signals_reset(struct rt_step_error *e) {
         struct sigaction dfl = { .sa_handler = SIG_DFL };
         /* The kernel's struct sigaction (generic layout): glibc refuses to touch
          * the signals it reserves for itself (32, 33), but they can arrive
@@ -86,7 +86,7 @@ static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         struct ctrd_error err = { 0 };
         int r;
 
-        if ((r = reset_signals(e)) < 0)
+        if ((r = rt_signals_reset(e)) < 0)
                 return r;
 
         /* If the parent dies from here on, so do we; a parent that died before

@@ -35,6 +35,9 @@ int rt_fail(struct rt_step_error *e, const char *step, const char *path, int err
 /* The child's main: never returns. */
 _Noreturn void rt_child_main(struct rt_child_ctx *ctx);
 
+/* Default dispositions for every signal and an empty mask (also used by exec-child.c). */
+int rt_signals_reset(struct rt_step_error *e);
+
 /* Steps, in the order rt_child_main runs them (see docs/shim-runtime.md). */
 int rt_rootfs_prepare(const struct rt_spec *s, int *ret_rootfd, struct rt_step_error *e);
 int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e);

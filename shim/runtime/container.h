@@ -40,3 +40,38 @@ int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret
 
 /* After the caller reaped pid: kills leftovers, removes the cgroup, frees c. Accepts NULL. */
 int rt_container_destroy(struct rt_container *c, struct ctrd_error *err);
+
+/* The exec's own user (Docker's exec User, resolved by the caller). */
+struct rt_exec_user {
+        uid_t uid;
+        gid_t gid;
+        const gid_t *additional_gids;
+        size_t n_additional_gids;
+};
+
+/*
+ * A process to run inside a running container (`docker exec`). It gets the
+ * settings of the container's process.* from BUNDLE/config.json, read again,
+ * with these overrides.
+ */
+struct rt_exec_opts {
+        const char *bundle;             /* the bundle the container was started from */
+        char *const *args;              /* NULL-terminated, at least one */
+        char *const *env;               /* "K=V" set on top of process.env, "K" removes K; may be NULL */
+        const char *cwd;                /* NULL: process.cwd */
+        const struct rt_exec_user *user;        /* NULL: process.user */
+        bool terminal;                  /* a new pty in the container's devpts */
+        bool privileged;                /* every capability of the bounding set, no seccomp */
+        int stdio[3];                   /* -1: inherit ours; ignored with terminal */
+};
+
+/*
+ * Starts a process in every namespace and the cgroup of c's init, with its
+ * capabilities, seccomp filter, no_new_privs, rlimits, umask and user
+ * (unless overridden). The process is a child of the caller, who reaps it.
+ * *ret_pty gets the pty master with opts->terminal, else -1. Errors as
+ * rt_container_start: the failed step, its path and errno in err, -ENOENT /
+ * -EACCES only for an executable that is missing / not executable.
+ */
+int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *opts, pid_t *ret_pid,
+                      int *ret_pty, struct ctrd_error *err);
