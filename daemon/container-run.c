@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "container-files.h"
 #include "container-internal.h"
+#include "container-ops.h"
 #include "container-restart.h"
 #include "ctr-spec.h"
 #include "fs-util.h"
@@ -356,6 +357,7 @@ int ctr_kill(struct ctr *c, int signo, struct ctrd_error *err) {
         char num[16];
         snprintf(num, sizeof(num), "%d", signo);
         ctr_event(c, "kill", "signal", num);
+        ctr_ops_after_kill(c, signo);
         return 0;
 }
 

@@ -31,3 +31,4 @@ daemon_ctrd_LDADD = api/libctrd-api.a $(ENGINE_LIBS) $(MHD_LIBS)
 
 include $(top_srcdir)/daemon/images.mk
 include $(top_srcdir)/daemon/ctr.mk
+include $(top_srcdir)/daemon/container-ops.mk
