@@ -22,3 +22,4 @@ tests_unit_test_router_SOURCES = tests/unit/test-router.c api/router.c
 tests_unit_test_router_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_test_router_LDADD = lib/libctrd.a $(TEST_UNIT_LIBS)
 include $(top_srcdir)/api/images.mk
+include $(top_srcdir)/api/containers-ops.mk

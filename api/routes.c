@@ -24,6 +24,10 @@ const struct api_route api_routes[] = {
         { "POST", "/containers/{id}/wait", api_handle_container_wait, NULL },
         { "POST", "/containers/{id}/rename", api_handle_container_rename, NULL },
         { "DELETE", "/containers/{id}", api_handle_container_delete, NULL },
+        { "POST", "/containers/{id}/pause", api_handle_container_pause, NULL },
+        { "POST", "/containers/{id}/unpause", api_handle_container_unpause, NULL },
+        { "GET", "/containers/{id}/top", api_handle_container_top, NULL },
+        { "GET", "/containers/{id}/stats", api_handle_container_stats, NULL },
 };
 
 const size_t api_routes_count = ARRAY_SIZE(api_routes);
