@@ -72,6 +72,9 @@ struct rt_exec_opts {
  * *ret_pty gets the pty master with opts->terminal, else -1. Errors as
  * rt_container_start: the failed step, its path and errno in err, -ENOENT /
  * -EACCES only for an executable that is missing / not executable.
+ * -ETIMEDOUT when the process did not get to execve() within 5 s (in a
+ * frozen cgroup it cannot): it was sent SIGKILL but is left to the caller's
+ * reaping, since a frozen process dies only once thawed.
  */
 int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *opts, pid_t *ret_pid,
                       int *ret_pty, struct ctrd_error *err);

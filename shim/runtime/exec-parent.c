@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,9 @@
 #include "shim/runtime/exec-internal.h"
 #include "shim/runtime/spec-internal.h"
 #include "shim/runtime/sync.h"
+
+/* How long the exec's setup may take before we give up on it. */
+#define HANDSHAKE_TIMEOUT_SEC 5
 
 struct exec_ns {
         struct rt_exec_ns ns[RT_EXEC_NS_MAX];
@@ -132,12 +136,19 @@ static int child_error(struct ctrd_error *err) {
         return -EINVAL;
 }
 
-/* GO, (PTY), EXEC, then EOF (execve happened) or ERROR. */
+/*
+ * GO, (PTY), EXEC, then EOF (execve happened) or ERROR. Every wait is
+ * bounded: a child that entered a frozen cgroup (a paused container) would
+ * otherwise hold the caller, a single-threaded monitor, for good.
+ */
 static int handshake(int sock, bool terminal, int *ret_pty, struct ctrd_error *err) {
+        struct timeval tv = { .tv_sec = HANDSHAKE_TIMEOUT_SEC };
         _cleanup_close_ int pty = -EBADF;
         struct rt_sync_msg msg;
         int r;
 
+        if (setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+                return ctrd_error_sys(err, errno, "sync: setting a timeout");
         if ((r = rt_sync_send(sock, RT_SYNC_GO, -1)) < 0)
                 return ctrd_error_sys(err, -r, "sync: sending 'go'");
         if (terminal && rt_sync_expect(sock, RT_SYNC_PTY, &pty, err) < 0)
@@ -179,7 +190,16 @@ static int spawn(const struct rt_container *c, const struct rt_exec_opts *o, con
         exec_ns_close(x);
         if (c->cgroup && (r = rt_cgroup_enter(c->cgroup, pid, err)) < 0)
                 return ctrd_error_wrap(err, "entering the cgroup");
-        if ((r = handshake(parent_end, s->terminal, ret_pty, err)) < 0)
+        r = handshake(parent_end, s->terminal, ret_pty, err);
+        if (r == -EAGAIN) {
+                /* Killed but not waited for: a frozen child dies only once thawed.
+                 * It is our child, so the caller's reaping collects it then. */
+                kill(pid, SIGKILL);
+                pid = 0;
+                return ctrd_error_set(err, ETIMEDOUT, "exec: the process did not start within %d s "
+                                      "(is the container paused?)", HANDSHAKE_TIMEOUT_SEC);
+        }
+        if (r < 0)
                 return r;
         *ret_pid = pid;
         pid = 0;

@@ -4,7 +4,7 @@
 # shim/exec-ctl): the process joins every namespace and the cgroup of the
 # container's init, gets its capabilities, seccomp filter, no_new_privs and
 # user, or the exec's own; exit codes (127 for a missing program), stdin,
-# a terminal and its resize, no zombies after many execs, an exec killed
+# a terminal and its resize, a paused container, no zombies after many execs, an exec killed
 # with its container, a refused exec once the container is gone, and a
 # container with a user namespace. Prints the `exec true` round trip (and
 # runc's, when runc is installed).
@@ -112,6 +112,19 @@ sleep 0.2
 wait "$rsjob" || fail "the resized exec failed"
 assert_eq "$(tr -d '\r' < "$T/rs.out")" "40 120" "stty size after the resize"
 assert_contains "$("$EXCTL" "$RUN" resize rs 1 1 2>&1 || true)" "exec 'rs' has exited"
+
+# A paused (frozen) container: the exec cannot start; the shim gives up instead of hanging.
+freezer="/sys/fs/cgroup/freezer$CG_PARENT/main/freezer.state"
+if [ -w "$freezer" ]; then
+        echo FROZEN > "$freezer"
+        on_exit "[ ! -e '$freezer' ] || echo THAWED > '$freezer'"
+        rc=0; msg=$(ex frozen -- true 2>&1) || rc=$?
+        assert_eq "$rc" 126 "exec in a frozen container"
+        assert_contains "$msg" "did not start within 5 s (is the container paused?)"
+        assert_contains "$("$CTL" "$RUN" state)" "status=running" "the shim still answers"
+        echo THAWED > "$freezer"
+        sleep 0.2
+fi
 
 # Many execs: every one reaped (only the init and the probe are children), and the latency.
 "$EXCTL" "$RUN" bench 200 | sed 's/^/# shim: /'
