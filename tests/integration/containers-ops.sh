@@ -141,6 +141,7 @@ fi
 
 # --- stopping a paused container: the stop signal thaws it (sh as pid 1 ignores SIGTERM,
 # so the SIGKILL a second later ends it; frozen, neither could act) ---
+since=$(date +%s)
 api POST /containers/ops1/pause >/dev/null
 assert_eq "$(st)" 204 "pause before stop"
 t0=$(date +%s%N)
@@ -150,6 +151,10 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$ms" -lt 4000 ] || fail "stopping a paused container with t=1 took $ms ms"
 assert_eq "$(api GET /containers/ops1/json | jq -r '.State.Status, .State.Paused' | tr '\n' ' ')" \
         "exited false " "after stop"
+f=$(printf '{"container":["%s"]}' "$id" | jq -sRr @uri)
+events=$(curl -s --max-time 5 --unix-socket "$SOCK" "http://d/events?since=$since&until=$(date +%s)&filters=$f" |
+        jq -r .Action | tr '\n' ' ')
+assert_contains "$events" "pause kill unpause " "events of stopping a paused container"
 
 # --- a stopped container ---
 s=$(api GET '/containers/ops1/stats?stream=0')
