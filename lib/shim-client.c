@@ -361,6 +361,8 @@ static json_t *exec_request(const struct ctrd_shim_exec_opts *o) {
                 goto fail;
         if (req && o->cwd && json_object_set_new(req, "cwd", json_string(o->cwd)) < 0)
                 goto fail;
+        if (req && o->detach_keys && json_object_set_new(req, "detach_keys", json_string(o->detach_keys)) < 0)
+                goto fail;
         if (req && o->has_user && json_object_set_new(req, "user", user_json(o)) < 0)
                 goto fail;
         return req;

@@ -103,6 +103,7 @@ struct ctrd_shim_exec_opts {
         bool tty;                       /* a pty: raw stream; else multiplexed frames */
         bool in;                        /* client_fd's bytes feed stdin; half-close closes it */
         bool privileged;                /* every capability of the bounding set, no seccomp */
+        const char *detach_keys;        /* with tty and in: Docker's syntax; NULL: ctrl-p,ctrl-q */
 };
 
 struct ctrd_shim_exec_state {

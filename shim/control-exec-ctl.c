@@ -2,7 +2,7 @@
  * A command-line client for the exec requests of the control socket, for
  * tests and for poking at a live shim (a check program, like monitor-ctl):
  *
- *   exec-ctl RUN_DIR exec ID [-t] [-i] [-p] [-u UID:GID[:GID,...]] [-w DIR] [-e K=V]... -- CMD...
+ *   exec-ctl RUN_DIR exec ID [-t] [-i] [-p] [-k KEYS] [-u UID:GID[:GID,...]] [-w DIR] [-e K=V]... -- CMD...
  *   exec-ctl RUN_DIR state ID | wait ID | resize ID ROWS COLS
  *   exec-ctl RUN_DIR bench N      (N execs of `true`: round-trip latency)
  *
@@ -119,12 +119,13 @@ static int parse_exec(int argc, char *argv[], struct exec_args *a, struct ctrd_e
         int c;
 
         optind = 1;
-        while ((c = getopt(argc, argv, "+tipu:w:e:")) != -1) {
+        while ((c = getopt(argc, argv, "+tipk:u:w:e:")) != -1) {
                 switch (c) {
                 case 't': a->o.tty = true; break;
                 case 'i': a->o.in = true; break;
                 case 'p': a->o.privileged = true; break;
                 case 'w': a->o.cwd = optarg; break;
+                case 'k': a->o.detach_keys = optarg; break;
                 case 'u':
                         if (parse_user(optarg, a) < 0)
                                 return ctrd_error_set(err, EINVAL, "bad user '%s'", optarg);

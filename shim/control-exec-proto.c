@@ -115,6 +115,13 @@ static int get_user(json_t *o, struct shim_exec_request *x, struct ctrd_error *e
         return 0;
 }
 
+int shim_exec_detach_keys(json_t *o, struct shim_detach *ret, struct ctrd_error *err) {
+        json_t *v = json_object_get(o, "detach_keys");
+        if (v && !json_is_string(v))
+                return ctrd_error_set(err, EINVAL, "field 'detach_keys' must be a string");
+        return shim_detach_parse(json_string_value(v), ret, err);
+}
+
 static int parse_exec(json_t *o, struct shim_exec_request **ret, struct ctrd_error *err) {
         _cleanup_(exec_request_freep) struct shim_exec_request *x = calloc(1, sizeof(*x));
         json_t *cwd = json_object_get(o, "cwd");
@@ -127,7 +134,8 @@ static int parse_exec(json_t *o, struct shim_exec_request **ret, struct ctrd_err
             (r = get_user(o, x, err)) < 0 ||
             (r = get_flag(o, "tty", &x->tty, err)) < 0 ||
             (r = get_flag(o, "stdin", &x->in, err)) < 0 ||
-            (r = get_flag(o, "privileged", &x->privileged, err)) < 0)
+            (r = get_flag(o, "privileged", &x->privileged, err)) < 0 ||
+            (r = shim_exec_detach_keys(o, &x->detach, err)) < 0)
                 return r;
         if (cwd && (!json_is_string(cwd) || json_string_value(cwd)[0] != '/'))
                 return ctrd_error_set(err, EINVAL, "field 'cwd' must be an absolute path");

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "control-proto.h"
+#include "stdio-detach.h"
 #include "error.h"
 
 struct shim_exec_request {
@@ -25,12 +26,16 @@ struct shim_exec_request {
         bool tty;
         bool in;                        /* the client's bytes feed the process's stdin */
         bool privileged;
+        struct shim_detach detach;      /* with tty and stdin: the keys that detach the client */
 };
 
 /* Fills req->exec_id (and req->exec for "exec") from o; on failure req is unchanged. */
 int shim_exec_request_parse(json_t *o, struct shim_request *req, struct ctrd_error *err);
 
 void shim_exec_request_free(struct shim_exec_request *x);
+
+/* "detach_keys" of o (Docker's syntax; absent: the default) into ret. */
+int shim_exec_detach_keys(json_t *o, struct shim_detach *ret, struct ctrd_error *err);
 
 /* Replies (malloc'ed lines ending in "\n", NULL when out of memory). */
 char *shim_exec_reply_started(pid_t pid);

@@ -238,7 +238,8 @@ static int exec_start(struct shim_execs *x, const struct shim_request *req, int 
         struct shim_stdio_fds fds = p.ours;
         p.ours = (struct shim_stdio_fds) { -EBADF, -EBADF, -EBADF, -EBADF };
         r = shim_stdio_init(&e->stdio, x->loop, NULL, &fds, q->in, on_drained, err);
-        struct shim_attach_opts ao = { .in = q->in, .out = true, .err = true, .stdin_once = true };
+        struct shim_attach_opts ao = { .in = q->in, .out = true, .err = true, .stdin_once = true,
+                                       .detach = q->detach };
         if (r >= 0 && *fd >= 0)
                 r = shim_attach_add(&e->stdio, TAKE_FD(*fd), &ao, err);
         if (r < 0) {

@@ -27,13 +27,13 @@ static const char *const op_fields[_SHIM_OP_MAX] = {
         [SHIM_OP_STATE] = "",
         [SHIM_OP_SIGNAL] = " signo ",
         [SHIM_OP_RESIZE] = " rows cols exec ",
-        [SHIM_OP_ATTACH] = " stdin stdout stderr stdin_once ",
+        [SHIM_OP_ATTACH] = " stdin stdout stderr stdin_once detach_keys ",
         [SHIM_OP_WAIT] = "",
         [SHIM_OP_PAUSE] = "",
         [SHIM_OP_RESUME] = "",
         [SHIM_OP_STATS] = "",
         [SHIM_OP_PIDS] = "",
-        [SHIM_OP_EXEC] = " id args env cwd user tty stdin privileged ",
+        [SHIM_OP_EXEC] = " id args env cwd user tty stdin privileged detach_keys ",
         [SHIM_OP_EXEC_STATE] = " id ",
         [SHIM_OP_EXEC_WAIT] = " id ",
 };
@@ -113,6 +113,8 @@ static int parse_fields(json_t *o, struct shim_request *req, struct ctrd_error *
                         r = get_bool(o, "stderr", false, &req->err, err);
                 if (r >= 0)
                         r = get_bool(o, "stdin_once", true, &req->stdin_once, err);
+                if (r >= 0)
+                        r = shim_exec_detach_keys(o, &req->detach, err);
                 break;
         case SHIM_OP_EXEC:
         case SHIM_OP_EXEC_STATE:

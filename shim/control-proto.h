@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "monitor-exit.h"
+#include "stdio-detach.h"
 
 /* Largest request the shim reads; anything longer is refused. An exec's args and env need room. */
 #define SHIM_REQUEST_MAX 65536
@@ -44,6 +45,7 @@ struct shim_request {
         unsigned rows, cols;            /* resize */
         bool in, out, err;              /* attach: which streams */
         bool stdin_once;                /* attach: EOF from this client closes the container's stdin */
+        struct shim_detach detach;      /* attach: detach keys; len 0 = the default */
         char exec_id[SHIM_EXEC_ID_MAX]; /* exec ops: "id"; resize: "exec", "" for the container */
         struct shim_exec_request *exec; /* exec: what to run; freed by shim_request_done() */
 };

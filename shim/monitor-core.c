@@ -143,7 +143,7 @@ static int do_attach(struct shim_monitor *m, const struct shim_request *req, int
         if (*fd < 0)
                 return ctrd_error_set(err, EBADF, "attach needs the client's socket passed with SCM_RIGHTS");
         struct shim_attach_opts opts = { .in = req->in, .out = req->out, .err = req->err,
-                                         .stdin_once = req->stdin_once };
+                                         .stdin_once = req->stdin_once, .detach = req->detach };
         return shim_attach_add(&m->stdio, TAKE_FD(*fd), &opts, err);
 }
 

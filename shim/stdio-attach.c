@@ -67,6 +67,19 @@ static bool attach_flush(struct shim_attach *a) {
         return true;
 }
 
+/* A terminal's input, watched for the detach keys (stdio-detach.h). */
+static void input_with_detach_keys(struct shim_attach *a, const char *buf, size_t n) {
+        char out[4096 + SHIM_DETACH_MAX];
+        bool detach;
+        size_t m = shim_detach_filter(&a->opts.detach, buf, n, out, &detach);
+
+        shim_stdio_input(a->stdio, out, m);
+        if (detach) {
+                log_debug("attach client typed its detach keys, detaching it");
+                attach_free(a);
+        }
+}
+
 static void read_input(struct shim_attach *a) {
         char buf[4096];
         ssize_t n = recv(a->w.fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -74,7 +87,9 @@ static void read_input(struct shim_attach *a) {
                 return;
         if (n > 0) {
                 /* Stdin from a client that did not ask to write it is discarded, as dockerd does. */
-                if (a->opts.in)
+                if (a->opts.in && a->stdio->tty)
+                        input_with_detach_keys(a, buf, (size_t) n);
+                else if (a->opts.in)
                         shim_stdio_input(a->stdio, buf, (size_t) n);
                 return;
         }
@@ -114,6 +129,9 @@ int shim_attach_add(struct shim_stdio *s, int fd, const struct shim_attach_opts 
         if (!a)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         *a = (struct shim_attach) { .stdio = s, .opts = *opts };
+        /* Like dockerd, every terminal attach has detach keys: ctrl-p,ctrl-q unless told otherwise. */
+        if (a->opts.detach.len == 0)
+                (void) shim_detach_parse(NULL, &a->opts.detach, NULL);
         int r = shim_loop_add(s->loop, &a->w, sock, 0, on_attach_event);
         if (r < 0) {
                 free(a);

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "logfile-json.h"
+#include "stdio-detach.h"
 #include "stdio-pump.h"
 
 #define SHIM_ATTACH_MAX_PENDING (1024 * 1024)
@@ -21,6 +22,7 @@
 struct shim_attach_opts {
         bool in, out, err;
         bool stdin_once;
+        struct shim_detach detach;      /* keys that end this client's attach (with a tty) */
 };
 
 /* Takes ownership of fd (also on failure); fd must be a stream socket. */

@@ -4,7 +4,7 @@
 # shim/exec-ctl): the process joins every namespace and the cgroup of the
 # container's init, gets its capabilities, seccomp filter, no_new_privs and
 # user, or the exec's own; exit codes (127 for a missing program), stdin,
-# a terminal and its resize, a paused container, no zombies after many execs, an exec killed
+# a terminal, its resize and detach keys, a paused container, no zombies after many execs, an exec killed
 # with its container, a refused exec once the container is gone, and a
 # container with a user namespace. Prints the `exec true` round trip (and
 # runc's, when runc is installed).
@@ -112,6 +112,18 @@ sleep 0.2
 wait "$rsjob" || fail "the resized exec failed"
 assert_eq "$(tr -d '\r' < "$T/rs.out")" "40 120" "stty size after the resize"
 assert_contains "$("$EXCTL" "$RUN" resize rs 1 1 2>&1 || true)" "exec 'rs' has exited"
+
+# Detach keys on a terminal: the client's stream ends, the exec runs on.
+rc=0; msg=$(printf 'x\020\021' | ex dk -t -i -- sh -c 'sleep 0.5; exit 4' 2>&1) || rc=$?
+assert_eq "$rc" 125 "detached with ctrl-p,ctrl-q"
+assert_contains "$msg" "the stream ended while exec 'dk' runs"
+assert_contains "$("$EXCTL" "$RUN" state dk)" "running=1 " "still running after the detach"
+assert_eq "$("$EXCTL" "$RUN" wait dk)" "exit_code=4" "the detached exec's end"
+rc=0; printf 'a\001' | ex dk2 -t -i -k ctrl-a -- sleep 0.3 >/dev/null 2>&1 || rc=$?
+assert_eq "$rc" 125 "detached with custom keys"
+# (The terminal echoes the input as "ab^Pc"; head's own output has the raw byte.)
+assert_contains "$(printf 'ab\020c\n' | ex nodk -t -i -- head -c 4 | od -An -c | tr -s ' \n' ' ')" \
+        "a b 020 c" "a broken sequence is passed on as typed"
 
 # A paused (frozen) container: the exec cannot start; the shim gives up instead of hanging.
 freezer="/sys/fs/cgroup/freezer$CG_PARENT/main/freezer.state"

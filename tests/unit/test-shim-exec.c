@@ -26,6 +26,7 @@
 #include "monitor-signal.h"
 #include "shim-client.h"
 #include "stdio-buf.h"
+#include "stdio-detach.h"
 #include "stdio-frame.h"
 
 static int parse(const char *line, struct shim_request *req, struct ctrd_error *err) {
@@ -96,8 +97,10 @@ static void test_parse_errors_name_the_field(void **state) {
                        "field 'user.gid' must be an id");
         assert_refused("{\"op\":\"exec\",\"id\":\"e\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0,\"name\":\"x\"}}",
                        "field 'user' takes no field 'name'");
-        assert_refused("{\"op\":\"exec\",\"id\":\"e\",\"args\":[\"sh\"],\"detach_keys\":\"ctrl-p\"}",
-                       "op 'exec' takes no field 'detach_keys'");
+        assert_refused("{\"op\":\"exec\",\"id\":\"e\",\"args\":[\"sh\"],\"detach_keys\":\"ctrl-1\"}",
+                       "detach keys 'ctrl-1': unknown key 'ctrl-1'");
+        assert_refused("{\"op\":\"exec\",\"id\":\"e\",\"args\":[\"sh\"],\"detach_keys\":1}",
+                       "field 'detach_keys' must be a string");
         assert_refused("{\"op\":\"exec-state\"}", "field 'id' is missing");
         assert_refused("{\"op\":\"resize\",\"rows\":1,\"cols\":1,\"exec\":7}",
                        "field 'exec' must be a string of 1 to 128 bytes");
@@ -112,6 +115,51 @@ static void test_replies(void **state) {
         assert_string_equal(b, "{\"ok\":true,\"id\":\"e1\",\"pid\":42,\"running\":true}\n");
         assert_string_equal(c, "{\"ok\":true,\"id\":\"e1\",\"pid\":42,\"running\":false,\"exit_code\":3}\n");
         assert_string_equal(d, "{\"ok\":true,\"event\":\"exec-exit\",\"id\":\"e1\",\"exit_code\":127}\n");
+}
+
+static void test_detach_keys_parse(void **state) {
+        struct ctrd_error err = { 0 };
+        struct shim_detach d;
+
+        assert_int_equal(shim_detach_parse(NULL, &d, &err), 0);
+        assert_int_equal(d.len, 2);
+        assert_int_equal(d.keys[0], 0x10);
+        assert_int_equal(d.keys[1], 0x11);
+        assert_int_equal(shim_detach_parse("ctrl-@,ctrl-[,ctrl-\\,ctrl-],ctrl-^,ctrl-_,a,ctrl-a", &d, &err), 0);
+        assert_memory_equal(d.keys, "\0\x1b\x1c\x1d\x1e\x1f" "a\x01", 8);
+        assert_int_equal(d.len, 8);
+        assert_int_equal(shim_detach_parse("ctrl-p,", &d, &err), -EINVAL);
+        assert_string_equal(err.msg, "detach keys 'ctrl-p,': unknown key ''");
+        assert_int_equal(shim_detach_parse("ctrl-1", &d, &err), -EINVAL);
+        assert_int_equal(shim_detach_parse("alt-x", &d, &err), -EINVAL);
+}
+
+static void test_detach_keys_filter(void **state) {
+        struct shim_detach d;
+        char out[64];
+        bool detach;
+        size_t n;
+
+        assert_int_equal(shim_detach_parse("ctrl-p,ctrl-q", &d, NULL), 0);
+        /* A held ctrl-p that is not followed by ctrl-q goes through, in order. */
+        n = shim_detach_filter(&d, "ab\x10", 3, out, &detach);
+        assert_false(detach);
+        assert_int_equal(n, 2);
+        n = shim_detach_filter(&d, "c", 1, out, &detach);
+        assert_false(detach);
+        assert_memory_equal(out, "\x10" "c", 2);
+        assert_int_equal(n, 2);
+        /* ctrl-p ctrl-p ctrl-q: the first is data, the pair detaches (across reads). */
+        n = shim_detach_filter(&d, "x\x10\x10", 3, out, &detach);
+        assert_memory_equal(out, "x\x10", 2);
+        assert_int_equal(n, 2);
+        n = shim_detach_filter(&d, "\x11tail", 5, out, &detach);
+        assert_true(detach);
+        assert_int_equal(n, 0);
+        /* Nothing held after a detach. */
+        n = shim_detach_filter(&d, "z", 1, out, &detach);
+        assert_false(detach);
+        assert_int_equal(n, 1);
 }
 
 /* --- the monitor with a stand-in runtime ------------------------------------ */
@@ -354,6 +402,8 @@ int main(void) {
                 cmocka_unit_test(test_parse_exec),
                 cmocka_unit_test(test_parse_errors_name_the_field),
                 cmocka_unit_test(test_replies),
+                cmocka_unit_test(test_detach_keys_parse),
+                cmocka_unit_test(test_detach_keys_filter),
                 cmocka_unit_test_setup_teardown(test_exec_streams_and_reports, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exec_refusals, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_failed_start_and_container_exit, setup, teardown),
