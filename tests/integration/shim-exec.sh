@@ -92,6 +92,7 @@ assert_eq "$rc" 126 "missing cwd"
 assert_eq "$msg" "chdir /no/such/dir: No such file or directory"
 rc=0; msg=$(ex main-dup -- true 2>&1 && ex main-dup -- true 2>&1) || rc=$?
 assert_contains "$msg" "exec 'main-dup' exists already"
+# shellcheck disable=SC2016 # expanded inside the container
 out=$(ex own -u 65534:65534:5 -w /tmp -e FOO=bar -e TERM -- sh -c 'id; pwd; echo "$FOO ${TERM:-unset} $PATH"')
 assert_eq "$out" "$(printf 'uid=65534(nobody) gid=65534(nobody) groups=5(tty)\n/tmp\nbar unset /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')" \
         "the exec's user, cwd and env over the container's"
@@ -142,6 +143,7 @@ fi
 "$EXCTL" "$RUN" bench 200 | sed 's/^/# shim: /'
 kids=$(ps -o pid= --ppid "$SHIM" | wc -l)
 assert_eq "$kids" 2 "children of the shim after 200+ execs (init and probe)"
+# shellcheck disable=SC2009 # pgrep cannot select by state
 assert_eq "$(ps -o stat= --ppid "$SHIM" | grep -c Z || true)" 0 "zombies"
 
 # The container stops: the probe is killed with it, its end reported to a waiter.
@@ -173,7 +175,7 @@ edit '.linux.namespaces += [{type: "user"}]
 chmod 0755 "$T" "$B" "$B/rootfs"
 start userns
 out=$(ex u -- sh -c 'id; cat /proc/self/uid_map; readlink /proc/self/ns/user') || fail "exec in a user namespace: $out"
-assert_eq "$(echo $out)" "uid=0(root) gid=0(root) 0 100000 65536 $(readlink "/proc/$PID/ns/user")" "user namespace"
+assert_eq "$(printf '%s\n' "$out" | paste -sd ' ')" "uid=0(root) gid=0(root) 0 100000 65536 $(readlink "/proc/$PID/ns/user")" "user namespace"
 "$CTL" "$RUN" signal 15 || fail "stopping the userns container"
 wait_gone "$SHIM"
 cgroup_gone userns
