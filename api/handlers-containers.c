@@ -335,3 +335,44 @@ void api_handle_container_rename(struct api_request *req) {
         }
         api_reply_empty(req, 204);
 }
+
+/* POST /containers/prune: removes every container that is not running (filter: label). */
+void api_handle_container_prune(struct api_request *req) {
+        struct ctrd_engine *e = api_request_engine(req);
+        json_t *filters = NULL, *labels = NULL;
+        const char *fs = api_request_query(req, "filters");
+        if (fs && *fs) {
+                filters = json_loads(fs, 0, NULL);
+                if (!json_is_object(filters)) {
+                        json_decref(filters);
+                        api_reply_error(req, 400, "invalid filter: %s", fs);
+                        return;
+                }
+                labels = json_object_get(filters, "label");
+        }
+        json_t *deleted = json_array();
+        struct ctr *c = e->containers.list;
+        while (c) {
+                struct ctr *next = c->next;
+                bool keep = ctr_is_running(c) || c->busy || c->restart ||
+                            strcmp(c->rec.state, "removing") == 0;
+                const char *k;
+                json_t *v;
+                json_object_foreach(labels, k, v) {
+                        const char *eq = strchr(k, '=');
+                        char key[256];
+                        snprintf(key, sizeof(key), "%.*s", eq ? (int) (eq - k) : (int) strlen(k), k);
+                        const char *have = json_string_value(json_object_get(json_object_get(c->config, "Labels"), key));
+                        if (!have || (eq && strcmp(have, eq + 1) != 0))
+                                keep = true;
+                }
+                char id[65];
+                snprintf(id, sizeof(id), "%s", c->rec.id);
+                struct ctrd_error err = { 0 };
+                if (!keep && ctr_remove(c, false, NULL, NULL, &err) == 0)
+                        json_array_append_new(deleted, json_string(id));
+                c = next;
+        }
+        json_decref(filters);
+        api_reply_json(req, 200, json_pack("{s:o, s:i}", "ContainersDeleted", deleted, "SpaceReclaimed", 0));
+}

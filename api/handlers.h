@@ -27,6 +27,7 @@ void api_handle_container_wait(struct api_request *req);
 void api_handle_container_delete(struct api_request *req);
 void api_handle_container_rename(struct api_request *req);
 void api_handle_container_logs(struct api_request *req);
+void api_handle_container_prune(struct api_request *req);
 
 /* handlers-containers-ops.c */
 void api_handle_container_pause(struct api_request *req);

@@ -14,6 +14,7 @@ const struct api_route api_routes[] = {
         API_IMAGE_ROUTES,
         { "GET", "/events", api_handle_events, NULL },
         { "POST", "/containers/create", api_handle_container_create, NULL },
+        { "POST", "/containers/prune", api_handle_container_prune, NULL },
         { "GET", "/containers/json", api_handle_container_list, NULL },
         { "GET", "/containers/{id}/json", api_handle_container_inspect, NULL },
         { "GET", "/containers/{id}/logs", api_handle_container_logs, NULL },

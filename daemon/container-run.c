@@ -22,6 +22,7 @@
 #include "container-internal.h"
 #include "container-ops.h"
 #include "container-restart.h"
+#include "ctr-policies.h"
 #include "ctr-spec.h"
 #include "fs-util.h"
 #include "log.h"
@@ -307,6 +308,16 @@ static int prepare_run_dir(struct ctr *c, struct ctrd_error *err) {
         return 0;
 }
 
+/* HostConfig.LogConfig.Config max-size / max-file (validated at create). */
+static void log_rotation(struct ctr *c, uint64_t *ret_size, unsigned *ret_files) {
+        json_t *cfg = json_object_get(json_object_get(c->host, "LogConfig"), "Config");
+        const char *size = json_string_value(json_object_get(cfg, "max-size"));
+        const char *files = json_string_value(json_object_get(cfg, "max-file"));
+        int64_t v;
+        *ret_size = size && ctr_parse_size(size, &v) == 0 && v > 0 ? (uint64_t) v : LOG_MAX_SIZE_DEFAULT;
+        *ret_files = files && ctrd_parse_int64(files, 1, 1000, &v) == 0 ? (unsigned) v : 1;
+}
+
 int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error *err) {
         if (c->busy)
                 return ctrd_error_set(err, EBUSY, "container %s is busy (starting or being removed)",
@@ -329,10 +340,13 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
         if (!op)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         *op = (struct start_op) { .c = c, .done = done, .userdata = userdata };
+        uint64_t log_size;
+        unsigned log_files;
+        log_rotation(c, &log_size, &log_files);
         struct shim_spawn_opts so = {
                 .shim_path = c->engine->shim_path, .bundle = c->dir, .id = c->rec.id,
                 .run_dir = c->run_dir, .log_path = log_path,
-                .log_max_size = LOG_MAX_SIZE_DEFAULT, .log_max_files = 1,
+                .log_max_size = log_size, .log_max_files = log_files,
                 .open_stdin = json_is_true(json_object_get(c->config, "OpenStdin")),
         };
         r = shim_spawn(c->engine->loop, &so, on_started, op, err);

@@ -26,4 +26,5 @@ INTEGRATION_TESTS += \
 	tests/integration/systemd-units.sh \
 	tests/integration/containers-basic.sh \
 	tests/integration/containers-restart.sh \
-	tests/integration/containers-events.sh
+	tests/integration/containers-events.sh \
+	tests/integration/containers-limits.sh
