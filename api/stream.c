@@ -102,6 +102,12 @@ int api_stream_write(struct api_request *req, const void *data, size_t len) {
                 return -EPIPE;
         if (st->gone)
                 return -ECONNRESET;
+        if (st->off > 0 && st->len + len > st->cap) {
+                /* Reuse the space the client already took before growing. */
+                memmove(st->buf, st->buf + st->off, st->len - st->off);
+                st->len -= st->off;
+                st->off = 0;
+        }
         if (st->len + len > API_STREAM_BUFFER_MAX)
                 return -ENOBUFS;
         if (st->len + len > st->cap) {

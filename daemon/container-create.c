@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "ctr-config.h"
@@ -146,6 +147,15 @@ int ctr_create(struct ctrd_engine *e, json_t *body, const char *name, struct ctr
         r = new_id(id, err);
         if (r < 0)
                 goto fail;
+        /* With no hostname given Docker shows the short ID, or the host's name
+         * with the host's network. */
+        if (!*ctr_json_str(config, "Hostname", "")) {
+                char hn[256] = "";
+                if (strcmp(ctr_json_str(host, "NetworkMode", ""), "host") != 0 ||
+                    gethostname(hn, sizeof(hn) - 1) < 0)
+                        snprintf(hn, sizeof(hn), "%.12s", id);
+                json_object_set_new(config, "Hostname", json_string(hn));
+        }
 
         if (asprintf(&dir, "%s/containers/%s", e->data_root, id) < 0) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");

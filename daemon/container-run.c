@@ -281,6 +281,7 @@ static int write_bundle(struct ctr *c, struct ctrd_error *err) {
         const char *mode = ctr_json_str(c->host, "NetworkMode", "default");
         struct ctr_spec_input in = {
                 .id = c->rec.id, .rootfs = rootfs, .cgroups_path = cg,
+                .volumes_root = c->engine->volumes_root,
                 .hostname_path = hn, .hosts_path = hosts, .resolv_path = resolv,
                 .netns_path = NULL, .host_network = strcmp(mode, "host") == 0,
         };

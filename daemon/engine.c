@@ -64,6 +64,13 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = lock_data_root(e, err);
         if (r < 0)
                 goto fail;
+        if (asprintf(&e->volumes_root, "%s/volumes", e->data_root) < 0) {
+                r = ctrd_error_set(err, ENOMEM, "out of memory");
+                goto fail;
+        }
+        r = ctrd_mkdir_p(e->volumes_root, 0700, err);
+        if (r < 0)
+                goto fail;
 
         if (asprintf(&db, "%s/ctrd.db", e->data_root) < 0) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
@@ -99,6 +106,7 @@ void engine_done(struct ctrd_engine *e) {
         free(e->engine_id);
         free(e->shim_path);
         free(e->cgroup_parent);
+        free(e->volumes_root);
         safe_close(e->lock_fd);
         free(e->data_root);
         free(e->run_root);

@@ -35,6 +35,7 @@ struct ctrd_engine {
         char *engine_id;                /* stable across restarts (store meta) */
         char *shim_path;
         char *cgroup_parent;
+        char *volumes_root;             /* DATA/volumes */
         int lock_fd;                    /* flock on DATA/ctrd.lock: one daemon per data root */
         struct timespec started;
 };
