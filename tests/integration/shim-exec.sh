@@ -175,7 +175,7 @@ edit '.linux.namespaces += [{type: "user"}]
 chmod 0755 "$T" "$B" "$B/rootfs"
 start userns
 out=$(ex u -- sh -c 'id; cat /proc/self/uid_map; readlink /proc/self/ns/user') || fail "exec in a user namespace: $out"
-assert_eq "$(printf '%s\n' "$out" | paste -sd ' ')" "uid=0(root) gid=0(root) 0 100000 65536 $(readlink "/proc/$PID/ns/user")" "user namespace"
+assert_eq "$(printf '%s\n' "$out" | paste -sd ' ' | tr -s ' ')" "uid=0(root) gid=0(root) 0 100000 65536 $(readlink "/proc/$PID/ns/user")" "user namespace"
 "$CTL" "$RUN" signal 15 || fail "stopping the userns container"
 wait_gone "$SHIM"
 cgroup_gone userns
