@@ -19,6 +19,17 @@ container_pid() {
         fail "no container process in the cgroup"
 }
 
+# The command line: --help lists the commands, mistakes exit 2.
+help=$("$CTRD_SHIM" --help)
+assert_contains "$help" "run --bundle DIR --id ID" "--help lists run"
+assert_contains "$help" "daemon" "--help lists daemon"
+rc=0; "$CTRD_SHIM" frobnicate 2>/dev/null || rc=$?
+assert_eq "$rc" 2 "unknown command"
+rc=0; "$CTRD_SHIM" run --bundle /nonexistent 2>/dev/null || rc=$?
+assert_eq "$rc" 2 "run without --id"
+rc=0; msg=$("$CTRD_SHIM" run --bundle "$T" --id 'bad/id' 2>&1) || rc=$?
+assert_eq "$msg" "ctrd-shim: invalid container id 'bad/id'" "bad id"
+
 new_bundle exit true
 out=$(shim ok 2>&1) || fail "true failed: $out"
 assert_eq "$out" "" "true prints nothing"
