@@ -42,6 +42,25 @@ static const struct {
         { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
+/*
+ * OCI options we know and do not implement. Passing them on as filesystem
+ * data would fail later with a bare EINVAL from mount(2), or worse, be
+ * accepted by a filesystem that means something else by them.
+ */
+static const char *const unsupported[] = {
+        "tmpcopyup", "notmpcopyup", "idmap", "ridmap", "nosymfollow", "symfollow",
+        "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
+        "rnoatime", "ratime", "rnodiratime", "rdiratime", "rrelatime", "rnorelatime",
+        "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
+};
+
+static bool is_unsupported(const char *opt) {
+        for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+                if (strcmp(unsupported[i], opt) == 0)
+                        return true;
+        return false;
+}
+
 int rt_propagation_from_name(const char *name, unsigned long *ret) {
         for (size_t i = 0; i < ARRAY_SIZE(propagations); i++)
                 if (strcmp(propagations[i].name, name) == 0) {
@@ -86,6 +105,9 @@ int rt_mount_options(char *const *options, unsigned long *flags, unsigned long *
                         continue;
                 if (**o == '\0' || strchr(*o, ','))
                         return ctrd_error_set(err, EINVAL, "bad mount option '%s'", *o);
+                if (is_unsupported(*o))
+                        return ctrd_error_set(err, EOPNOTSUPP, "mount option '%s' is not supported",
+                                              *o);
                 /* Anything else is the filesystem's business (mode=, size=, gid=, ...). */
                 if (append_data(&d, *o) < 0)
                         return ctrd_error_set(err, ENOMEM, "out of memory");

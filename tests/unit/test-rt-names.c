@@ -86,6 +86,10 @@ static void test_mount_options(void **state) {
         assert_int_equal(rt_mount_options(bad, &flags, &prop, &data, NULL), -EINVAL);
         char *empty[] = { "", NULL };
         assert_int_equal(rt_mount_options(empty, &flags, &prop, &data, NULL), -EINVAL);
+        char *unsupported[] = { "nosuid", "tmpcopyup", NULL };
+        assert_int_equal(rt_mount_options(unsupported, &flags, &prop, &data, NULL), -EOPNOTSUPP);
+        char *rro[] = { "rro", NULL };
+        assert_int_equal(rt_mount_options(rro, &flags, &prop, &data, NULL), -EOPNOTSUPP);
         assert_int_equal(rt_mount_options(NULL, &flags, &prop, &data, NULL), 0);
         assert_int_equal(flags, 0);
 }

@@ -169,6 +169,10 @@ static void test_unsupported_and_unknown(void **state) {
         assert_int_equal(EDIT("\"sideways\"", "linux", "rootfsPropagation"), -EINVAL);
         assert_int_equal(EDIT("1001", "process", "oomScoreAdj"), -ERANGE);
         assert_int_equal(EDIT("{\"../x\":\"1\"}", "linux", "sysctl"), -EINVAL);
+        assert_int_equal(EDIT("[{\"destination\":\"/x\",\"type\":\"tmpfs\","
+                              "\"options\":[\"tmpcopyup\"]}]", "mounts"), -EOPNOTSUPP);
+        assert_string_equal(err.msg,
+                            "mounts[0].options: mount option 'tmpcopyup' is not supported");
 }
 
 static void test_namespace_rules(void **state) {
