@@ -7,10 +7,6 @@
 
 #include "cleanup.h"
 
-static inline void decref_jsonp(json_t **p) {
-        json_decref(*p);
-}
-
 static void exec_request_freep(struct shim_exec_request **x) {
         shim_exec_request_free(*x);
 }
@@ -161,10 +157,12 @@ int shim_exec_request_parse(json_t *o, struct shim_request *req, struct ctrd_err
 
 /* Dumps o as one line and drops the reference (as control-proto.c does). */
 static char *line(json_t *o) {
-        _cleanup_(decref_jsonp) json_t *ref = o;
-        _cleanup_free_ char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         char *l = NULL;
-        if (s && asprintf(&l, "%s\n", s) < 0)
+        if (!o)
+                return NULL;
+        _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (!s || asprintf(&l, "%s\n", s) < 0)
                 return NULL;
         return l;
 }
