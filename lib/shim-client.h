@@ -115,9 +115,12 @@ struct ctrd_shim_exec_state {
 /*
  * Starts an exec whose stdio is streamed over client_fd (a stream socket,
  * e.g. the hijacked HTTP connection; -1 for a detached exec). The shim ends
- * the stream when the exec is done, after recording its exit code. A failed
- * start returns -errno (-ENOENT: no such executable) and the shim has
- * written the message to client_fd.
+ * the stream when the exec is done, after recording its exit code. A start
+ * the runtime refused returns -errno (-ENOENT: no such executable); the shim
+ * has then written the message to client_fd, ended it, and recorded the exec
+ * with pid 0 and exit code 127 or 126. A refused request (-EEXIST: the id is
+ * taken, -ENOTSOCK, -ESRCH: the container has exited) writes and records
+ * nothing.
  */
 int ctrd_shim_exec(int fd, int client_fd, const struct ctrd_shim_exec_opts *opts, pid_t *ret_pid,
                    struct ctrd_error *err);
