@@ -30,9 +30,10 @@ static const char *str(json_t *o, const char *key) {
         return s ? s : "";
 }
 
-/* Joins the strings produced by each(i) with sep into a heap string. */
-static char *join(json_t *items, const char *sep, const char *(*each)(json_t *item, char *buf,
-                                                                      size_t len)) {
+typedef const char *(*item_text_fn)(json_t *item, bool trunc, char *buf, size_t len);
+
+/* Joins each(item) of an array (or the keys of an object) with sep into a heap string. */
+static char *join(json_t *items, const char *sep, item_text_fn each, bool trunc) {
         char *out = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&out, &len);
@@ -49,7 +50,7 @@ static char *join(json_t *items, const char *sep, const char *(*each)(json_t *it
                 }
         } else {
                 json_array_foreach(items, i, v) {
-                        const char *s = each(v, buf, sizeof(buf));
+                        const char *s = each(v, trunc, buf, sizeof(buf));
                         if (s)
                                 fprintf(f, "%s%s", n++ ? sep : "", s);
                 }
@@ -58,7 +59,7 @@ static char *join(json_t *items, const char *sep, const char *(*each)(json_t *it
         return out;
 }
 
-static const char *port_text(json_t *p, char *buf, size_t len) {
+static const char *port_text(json_t *p, bool trunc, char *buf, size_t len) {
         long long priv = json_integer_value(json_object_get(p, "PrivatePort"));
         long long pub = json_integer_value(json_object_get(p, "PublicPort"));
         const char *ip = str(p, "IP");
@@ -69,28 +70,26 @@ static const char *port_text(json_t *p, char *buf, size_t len) {
         return buf;
 }
 
-static bool ps_trunc;   /* set per run of `ps`, read by the per-item callbacks */
-
-static const char *name_text(json_t *n, char *buf, size_t len) {
+static const char *name_text(json_t *n, bool trunc, char *buf, size_t len) {
         const char *s = json_string_value(n);
         if (!s || !*s)
                 return NULL;
         s++;    /* the leading '/' */
         /* Names with another '/' are legacy links; docker shows them only with --no-trunc. */
-        if (ps_trunc && strchr(s, '/'))
+        if (trunc && strchr(s, '/'))
                 return NULL;
         snprintf(buf, len, "%s", s);
         return buf;
 }
 
-static const char *mount_text(json_t *m, char *buf, size_t len) {
+static const char *mount_text(json_t *m, bool trunc, char *buf, size_t len) {
         const char *name = str(m, "Name");
-        _cleanup_free_ char *cut = ctl_ellipsis(*name ? name : str(m, "Source"), ps_trunc ? 15 : 4096);
+        _cleanup_free_ char *cut = ctl_ellipsis(*name ? name : str(m, "Source"), trunc ? 15 : SIZE_MAX);
         snprintf(buf, len, "%s", cut ? cut : "");
         return buf;
 }
 
-static const char *label_text(json_t *kv, char *buf, size_t len) {
+static const char *label_text(json_t *kv, bool trunc, char *buf, size_t len) {
         return json_string_value(kv);
 }
 
@@ -105,20 +104,20 @@ static char *labels_text(json_t *labels) {
                         free(kv);
                 }
         }
-        char *s = join(pairs, ",", label_text);
+        char *s = join(pairs, ",", label_text, false);
         json_decref(pairs);
         return s;
 }
 
-static char *image_text(const char *image) {
-        if (ps_trunc && strncmp(image, "sha256:", 7) == 0)
+static char *image_text(const char *image, bool trunc) {
+        if (trunc && strncmp(image, "sha256:", 7) == 0)
                 return strndup(image + 7, 12);
-        const char *at = ps_trunc ? strstr(image, "@sha256:") : NULL;
+        const char *at = trunc ? strstr(image, "@sha256:") : NULL;
         return at ? strndup(image, (size_t) (at - image)) : strdup(image);
 }
 
-static char *quoted_command(const char *cmd) {
-        _cleanup_free_ char *cut = ctl_ellipsis(cmd, ps_trunc ? 20 : SIZE_MAX);
+static char *quoted_command(const char *cmd, bool trunc) {
+        _cleanup_free_ char *cut = ctl_ellipsis(cmd, trunc ? 20 : SIZE_MAX);
         char *out = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&out, &len);
@@ -150,7 +149,7 @@ static void size_text(json_t *ctr, char *buf, size_t len) {
 }
 
 /* The row object for one listed container, keys in the order docker's {{json .}} prints them. */
-static json_t *ps_row(json_t *ctr, int64_t now) {
+static json_t *ps_row(json_t *ctr, int64_t now, bool trunc) {
         char created_at[64], running_for[64], size[96], local_volumes[16];
         time_t created = (time_t) json_integer_value(json_object_get(ctr, "Created"));
         struct tm tm;
@@ -164,15 +163,15 @@ static json_t *ps_row(json_t *ctr, int64_t now) {
         json_array_foreach(mounts, i, m)
                 n_local += strcmp(str(m, "Driver"), "local") == 0;
         snprintf(local_volumes, sizeof(local_volumes), "%zu", n_local);
-        _cleanup_free_ char *id = strndup(str(ctr, "Id"), ps_trunc ? 12 : SIZE_MAX);
-        _cleanup_free_ char *command = quoted_command(str(ctr, "Command"));
-        _cleanup_free_ char *image = image_text(str(ctr, "Image"));
+        _cleanup_free_ char *id = strndup(str(ctr, "Id"), trunc ? 12 : SIZE_MAX);
+        _cleanup_free_ char *command = quoted_command(str(ctr, "Command"), trunc);
+        _cleanup_free_ char *image = image_text(str(ctr, "Image"), trunc);
         _cleanup_free_ char *labels = labels_text(json_object_get(ctr, "Labels"));
-        _cleanup_free_ char *mount_names = join(mounts, ",", mount_text);
-        _cleanup_free_ char *names = join(json_object_get(ctr, "Names"), ",", name_text);
+        _cleanup_free_ char *mount_names = join(mounts, ",", mount_text, trunc);
+        _cleanup_free_ char *names = join(json_object_get(ctr, "Names"), ",", name_text, trunc);
         _cleanup_free_ char *networks = join(json_object_get(json_object_get(ctr, "NetworkSettings"),
-                                                             "Networks"), ",", NULL);
-        _cleanup_free_ char *ports = join(json_object_get(ctr, "Ports"), ", ", port_text);
+                                                             "Networks"), ",", NULL, trunc);
+        _cleanup_free_ char *ports = join(json_object_get(ctr, "Ports"), ", ", port_text, trunc);
         return json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s}",
                          "Command", command, "CreatedAt", created_at, "ID", id, "Image", image,
                          "Labels", labels, "LocalVolumes", local_volumes, "Mounts", mount_names,
@@ -210,7 +209,7 @@ static int render(json_t *list, const struct ps_opts *o) {
         json_array_foreach(list, i, ctr) {
                 if (r < 0)
                         break;
-                json_t *row = ps_row(ctr, now);
+                json_t *row = ps_row(ctr, now, !o->no_trunc);
                 r = row ? ctl_format_row(&fmt, row, &err) : -ENOMEM;
                 json_decref(row);
         }
@@ -308,7 +307,6 @@ int ctl_cmd_ps(struct ctl_client *c, int argc, char *argv[]) {
         struct ps_opts o = { .last = -1, .filters = json_object() };
         int r = ps_parse(argc, argv, &o);
         if (r < 0) {
-                ps_trunc = !o.no_trunc;
                 _cleanup_free_ char *path = ps_path(c, &o);
                 json_t *list = NULL;
                 int status = path ? ctl_call(c, "GET", path, NULL, &list) : -ENOMEM;

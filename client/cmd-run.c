@@ -104,7 +104,10 @@ static int follow_until_exit(struct ctl_client *c, struct ctl_streams *m, struct
         /* The logs end when the container stops; give the last lines a moment to arrive. */
         for (int i = 0; i < 20 && !logs.done; i++)
                 ctl_streams_step(m, 100);
-        if (logs.done && logs.status == 200 && ctl_demux_finish(&demux) < 0 && demux.sys_error_len)
+        /* Output lost is said out loud: a container removed before its logs were read (--rm). */
+        if (logs.done && (logs.result < 0 || logs.status != 200))
+                ctl_stream_print_error(&logs);
+        else if (logs.done && ctl_demux_finish(&demux) < 0 && demux.sys_error_len)
                 ctl_error("error from daemon in stream: %s", demux.sys_error);
         ctl_streams_remove(m, &logs);
         ctl_stream_close(&logs);
