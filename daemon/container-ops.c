@@ -61,6 +61,9 @@ static int set_paused(struct ctr *c, bool pause, struct ctrd_error *err) {
 }
 
 int ctr_pause(struct ctr *c, struct ctrd_error *err) {
+        if (strcmp(c->rec.state, "restarting") == 0)
+                return ctrd_error_set(err, EBUSY, "Container %s is restarting, wait until the container "
+                                      "is running", c->rec.id);
         if (!ctr_is_running(c))
                 return ctrd_error_set(err, EBUSY, "Container %s is not running", c->rec.id);
         if (is_paused(c))
