@@ -29,6 +29,10 @@ void api_handle_container_rename(struct api_request *req);
 void api_handle_container_logs(struct api_request *req);
 void api_handle_container_prune(struct api_request *req);
 
+/* handlers-attach.c */
+void api_handle_container_attach(struct api_request *req);
+void api_handle_container_resize(struct api_request *req);
+
 /* handlers-containers-ops.c */
 void api_handle_container_pause(struct api_request *req);
 void api_handle_container_unpause(struct api_request *req);

@@ -14,7 +14,9 @@ api_libctrd_api_a_SOURCES = \
 	api/handlers-containers.c \
 	api/handlers-containers-list.c \
 	api/handlers-containers-logs.c \
-	api/handlers-events.c
+	api/handlers-events.c \
+	api/hijack.c api/hijack.h \
+	api/handlers-attach.c
 api_libctrd_api_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 
 UNIT_TESTS += tests/unit/test-router

@@ -24,6 +24,8 @@ const struct api_route api_routes[] = {
         { "POST", "/containers/{id}/kill", api_handle_container_kill, NULL },
         { "POST", "/containers/{id}/wait", api_handle_container_wait, NULL },
         { "POST", "/containers/{id}/rename", api_handle_container_rename, NULL },
+        { "POST", "/containers/{id}/attach", api_handle_container_attach, NULL },
+        { "POST", "/containers/{id}/resize", api_handle_container_resize, NULL },
         { "DELETE", "/containers/{id}", api_handle_container_delete, NULL },
         { "POST", "/containers/{id}/pause", api_handle_container_pause, NULL },
         { "POST", "/containers/{id}/unpause", api_handle_container_unpause, NULL },

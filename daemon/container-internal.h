@@ -34,5 +34,11 @@ int ctr_set_state(struct ctr *c, const char *state);
 /* The value of a JSON string member, or def. */
 const char *ctr_json_str(json_t *o, const char *key, const char *def);
 
+/* Hands clients that attached while the shim was being spawned to the running shim. */
+void ctr_early_attach_flush(struct ctr *c);
+
+/* Closes the sockets of clients attached before a start that will not come. */
+void ctr_early_attach_close(struct ctr *c);
+
 /* Kills a running container and calls done once its exit was recorded (ctr-run.c). */
 int ctr_kill_and_wait(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error *err);

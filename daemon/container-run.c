@@ -70,7 +70,7 @@ static void run_ops(struct ctr *c, int r, const struct ctrd_error *err) {
 
 void ctr_wait(struct ctr *c, struct ctr_waiter *w) {
         if (w->condition == CTR_WAIT_NOT_RUNNING && !ctr_is_running(c) && !c->busy) {
-                w->cb(c->rec.exit_code, c->rec.error[0] ? c->rec.error : NULL, w->userdata);
+                w->cb(c->rec.exit_code, NULL, w->userdata);
                 return;
         }
         w->prev = NULL;
@@ -90,6 +90,10 @@ void ctr_wait_cancel(struct ctr *c, struct ctr_waiter *w) {
         w->prev = w->next = NULL;
 }
 
+/*
+ * Waiters hear only the status: dockerd answers {"Error":null,...} even for a
+ * start that failed (traced), and the CLI would print a non-null Error.
+ */
 void ctr_notify_waiters(struct ctr *c, enum ctr_wait_condition event) {
         struct ctr_waiter *w = c->waiters;
         while (w) {
@@ -97,7 +101,7 @@ void ctr_notify_waiters(struct ctr *c, enum ctr_wait_condition event) {
                 /* An exit answers not-running and next-exit; a removal answers everyone. */
                 if (event == CTR_WAIT_REMOVED || w->condition != CTR_WAIT_REMOVED) {
                         ctr_wait_cancel(c, w);
-                        w->cb(c->rec.exit_code, c->rec.error[0] ? c->rec.error : NULL, w->userdata);
+                        w->cb(c->rec.exit_code, NULL, w->userdata);
                 }
                 w = next;
         }
@@ -231,6 +235,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                 docker_start_error(c, r, serr, &derr);
                 c->rec.exit_code = start_failure_code(r);
                 set_error(c, derr.msg);
+                ctr_early_attach_close(c);
                 ctr_save(c, NULL);
                 log_info("container %s failed to start: %s", c->rec.id, c->rec.error);
                 if (done)
@@ -257,6 +262,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                 log_error("container %s: %s", c->rec.id, err.msg);
         log_info("started container %s (pid %d)", c->rec.id, (int) pid);
         ctr_event(c, "start", NULL, NULL);
+        ctr_early_attach_flush(c);
         if (done)
                 done(0, NULL, ud);
 }
@@ -349,8 +355,12 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
                 .run_dir = c->run_dir, .log_path = log_path,
                 .log_max_size = log_size, .log_max_files = log_files,
                 .open_stdin = json_is_true(json_object_get(c->config, "OpenStdin")),
+                .n_attach = c->n_early_attach,
         };
+        memcpy(so.attach, c->early_attach, sizeof(so.attach));
         r = shim_spawn(c->engine->loop, &so, on_started, op, err);
+        /* The shim has its own copies of the early clients' sockets now (or none will come). */
+        ctr_early_attach_close(c);
         if (r < 0) {
                 free(op);
                 return r;

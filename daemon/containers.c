@@ -68,6 +68,7 @@ void ctr_unlink_free(struct ctr *c) {
         m->count--;
         shim_watch_cancel(c->watch);
         ctr_restart_drop(c);
+        ctr_early_attach_close(c);
         store_container_clear(&c->rec);
         json_decref(c->config);
         json_decref(c->host);

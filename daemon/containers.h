@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "shim-spawn.h"
 #include "store/containers.h"
 
 struct ctrd_engine;
@@ -51,6 +52,8 @@ struct ctr {
         struct ctr_op *pending;         /* start/stop/remove callers waiting for the exit */
         struct ctr_restart *restart;    /* a restart waiting for its back-off */
         unsigned restart_streak;        /* restarts since the last long run (back-off) */
+        struct shim_spawn_attach early_attach[SHIM_SPAWN_MAX_ATTACH];   /* before the start */
+        size_t n_early_attach;
         bool busy;                      /* a start is under way */
         bool removal_pending;           /* a forced removal waits for the exit */
         struct ctr *prev, *next;
@@ -88,6 +91,16 @@ int ctr_kill(struct ctr *c, int signo, struct ctrd_error *err);
 int ctr_remove(struct ctr *c, bool force, ctr_done_fn done, void *userdata, struct ctrd_error *err);
 
 int ctr_rename(struct ctr *c, const char *name, struct ctrd_error *err);
+
+/*
+ * Connects a client socket (taken) to the container's streams: at once when
+ * it runs, at its start when it is created. -EBUSY when it is stopped.
+ */
+int ctr_attach(struct ctr *c, int client_fd, bool in, bool out, bool err_stream,
+               struct ctrd_error *err);
+
+/* Sets the terminal size of a TTY container. */
+int ctr_resize(struct ctr *c, unsigned rows, unsigned cols, struct ctrd_error *err);
 
 /* Registers w (caller-owned until its callback ran or it was cancelled). */
 void ctr_wait(struct ctr *c, struct ctr_waiter *w);

@@ -16,7 +16,8 @@ daemon_libctrd_engine_a_SOURCES = \
 	daemon/container-render.c \
 	daemon/container-logs.c daemon/container-logs.h \
 	daemon/container-restart.c daemon/container-restart.h \
-	daemon/events.c daemon/events.h
+	daemon/events.c daemon/events.h \
+	daemon/container-attach.c
 daemon_libctrd_engine_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS) \
 	$(ARCHIVE_CFLAGS) $(CRYPTO_CFLAGS)
 

@@ -94,31 +94,46 @@ int shim_spawn(uv_loop_t *loop, const struct shim_spawn_opts *o, shim_spawn_cb c
         char max_size[32], max_files[16];
         snprintf(max_size, sizeof(max_size), "%" PRIu64, o->log_max_size);
         snprintf(max_files, sizeof(max_files), "%u", o->log_max_files ? o->log_max_files : 1);
-        char *args[] = {
+        char *args[20 + 2 * SHIM_SPAWN_MAX_ATTACH] = {
                 (char *) o->shim_path, (char *) "daemon",
                 (char *) "--bundle", (char *) o->bundle, (char *) "--id", (char *) o->id,
                 (char *) "--run-dir", (char *) o->run_dir,
                 (char *) "--log-path", (char *) o->log_path,
                 (char *) "--log-max-size", max_size, (char *) "--log-max-files", max_files,
                 (char *) "--sync-fd", (char *) "3",
-                o->open_stdin ? (char *) "--stdin" : NULL,
-                NULL,
         };
+        size_t n = 16;
+        if (o->open_stdin)
+                args[n++] = (char *) "--stdin";
         uv_pipe_init(loop, &s->sync, 0);
         s->open_handles = 1;
-        uv_stdio_container_t stdio[4] = {
+        uv_stdio_container_t stdio[4 + SHIM_SPAWN_MAX_ATTACH] = {
                 { .flags = UV_IGNORE },
                 { .flags = UV_IGNORE },
                 /* The shim's own diagnostics go where the daemon's go (the journal). */
                 { .flags = UV_INHERIT_FD, .data.fd = 2 },
                 { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE, .data.stream = (uv_stream_t *) &s->sync },
         };
+        /* Early attach clients become fds 4, 5, ... of the shim. */
+        char attach_args[SHIM_SPAWN_MAX_ATTACH][48];
+        size_t n_stdio = 4;
+        for (size_t i = 0; i < o->n_attach && i < SHIM_SPAWN_MAX_ATTACH; i++) {
+                const struct shim_spawn_attach *a = &o->attach[i];
+                stdio[n_stdio] = (uv_stdio_container_t) { .flags = UV_INHERIT_FD, .data.fd = a->fd };
+                snprintf(attach_args[i], sizeof(attach_args[i]), "%zu:%s%s%s", n_stdio,
+                         a->in ? "stdin," : "", a->out ? "stdout," : "", a->err ? "stderr," : "");
+                attach_args[i][strlen(attach_args[i]) - 1] = '\0';     /* the last comma */
+                n_stdio++;
+                args[n++] = (char *) "--attach";
+                args[n++] = attach_args[i];
+        }
+        args[n] = NULL;
         uv_process_options_t po = {
                 .exit_cb = on_starter_exit,
                 .file = o->shim_path,
                 .args = args,
                 .stdio = stdio,
-                .stdio_count = ARRAY_SIZE(stdio),
+                .stdio_count = (int) n_stdio,
         };
         int r = uv_spawn(loop, &s->proc, &po);
         if (r < 0) {

@@ -13,6 +13,8 @@
 
 #include "error.h"
 
+#define SHIM_SPAWN_MAX_ATTACH 8
+
 struct shim_spawn_opts {
         const char *shim_path;
         const char *bundle;
@@ -22,6 +24,13 @@ struct shim_spawn_opts {
         uint64_t log_max_size;          /* 0: no rotation */
         unsigned log_max_files;
         bool open_stdin;
+        /* Clients attached before the start (docker run attaches first): their
+         * sockets and streams, handed to the shim as --attach FD:STREAMS. */
+        size_t n_attach;
+        struct shim_spawn_attach {
+                int fd;
+                bool in, out, err;
+        } attach[SHIM_SPAWN_MAX_ATTACH];
 };
 
 /* r == 0: the container runs as pid; r < 0: err says why (the shim's own message). */
