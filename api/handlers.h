@@ -29,6 +29,12 @@ void api_handle_container_rename(struct api_request *req);
 void api_handle_container_logs(struct api_request *req);
 void api_handle_container_prune(struct api_request *req);
 
+/* handlers-exec.c */
+void api_handle_exec_create(struct api_request *req);
+void api_handle_exec_start(struct api_request *req);
+void api_handle_exec_resize(struct api_request *req);
+void api_handle_exec_inspect(struct api_request *req);
+
 /* handlers-attach.c */
 void api_handle_container_attach(struct api_request *req);
 void api_handle_container_resize(struct api_request *req);

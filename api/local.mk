@@ -16,7 +16,8 @@ api_libctrd_api_a_SOURCES = \
 	api/handlers-containers-logs.c \
 	api/handlers-events.c \
 	api/hijack.c api/hijack.h \
-	api/handlers-attach.c
+	api/handlers-attach.c \
+	api/handlers-exec.c
 api_libctrd_api_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 
 UNIT_TESTS += tests/unit/test-router

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "container-exec.h"
 #include "container-restart.h"
 #include "container-internal.h"
 #include "container-names.h"
@@ -43,6 +44,7 @@ static int remove_now(struct ctr *c, struct ctrd_error *err) {
                 return ctrd_error_wrap(err, "removing container %s", c->rec.id);
         }
         log_info("removed container %s", c->rec.id);
+        ctr_exec_forget(e, c->rec.id);
         ctr_event(c, "destroy", NULL, NULL);
         ctr_notify_waiters(c, CTR_WAIT_REMOVED);
         ctr_unlink_free(c);

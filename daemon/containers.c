@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "container-exec.h"
 #include "container-restart.h"
 #include "fs-util.h"
 #include "log.h"
@@ -144,6 +145,7 @@ int ctr_manager_load(struct ctrd_engine *e, struct ctrd_error *err) {
 }
 
 void ctr_manager_free(struct ctrd_engine *e) {
+        ctr_exec_forget(e, NULL);
         while (e->containers.list)
                 ctr_unlink_free(e->containers.list);
 }

@@ -62,6 +62,7 @@ struct ctr {
 struct ctr_manager {
         struct ctr *list;
         size_t count;
+        struct ctr_exec *execs;         /* daemon/container-exec.h */
 };
 
 /* Loads every record and reconnects to the shims of running containers. */

@@ -17,7 +17,8 @@ daemon_libctrd_engine_a_SOURCES = \
 	daemon/container-logs.c daemon/container-logs.h \
 	daemon/container-restart.c daemon/container-restart.h \
 	daemon/events.c daemon/events.h \
-	daemon/container-attach.c
+	daemon/container-attach.c \
+	daemon/container-exec.c daemon/container-exec.h
 daemon_libctrd_engine_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS) \
 	$(ARCHIVE_CFLAGS) $(CRYPTO_CFLAGS)
 
