@@ -27,4 +27,5 @@ INTEGRATION_TESTS += \
 	tests/integration/containers-basic.sh \
 	tests/integration/containers-restart.sh \
 	tests/integration/containers-events.sh \
-	tests/integration/containers-limits.sh
+	tests/integration/containers-limits.sh \
+	tests/integration/docker-cli.sh
