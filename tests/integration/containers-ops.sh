@@ -8,6 +8,15 @@ need_root
 need_cmd jq
 start_ctrd_for_containers
 import_busybox
+# A frozen process cannot die: if the test stops while a container is paused, thaw it
+# first, so the harness's SIGKILLs and rmdirs work (runs before them: last registered).
+thaw_all() {
+        for f in $(find /sys/fs/cgroup -path "*$CGROUP_PARENT/*" \( -name freezer.state -o \
+                -name cgroup.freeze \) 2>/dev/null); do
+                case "$f" in */freezer.state) echo THAWED > "$f" ;; *) echo 0 > "$f" ;; esac 2>/dev/null
+        done
+}
+on_exit 'thaw_all'
 
 MEM=67108864
 # A busy counter in the container's /tmp/n, readable from the host through /proc/PID/root,
