@@ -28,4 +28,5 @@ INTEGRATION_TESTS += \
 	tests/integration/containers-restart.sh \
 	tests/integration/containers-events.sh \
 	tests/integration/containers-limits.sh \
-	tests/integration/docker-cli.sh
+	tests/integration/docker-cli.sh \
+	tests/integration/docker-py.sh
