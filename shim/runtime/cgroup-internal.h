@@ -100,6 +100,9 @@ int rt_cgroup_map_v1(const struct rt_cgroup_resources *res, struct rt_cgroup_set
 int rt_cgroup_map_v2(const struct rt_cgroup_resources *res, struct rt_cgroup_settings *ret,
                      struct ctrd_error *err);
 
+/* A device rule as the v1 devices controller reads it: "c 1:3 rwm", "a *:* rwm". */
+void rt_cgroup_device_rule_line(const struct rt_device_rule *r, char *buf, size_t len);
+
 /* cpu.shares (v1) to cpu.weight (v2), the conversion runc and crun use; 0 stays 0. */
 uint64_t rt_cgroup_shares_to_weight(uint64_t shares);
 

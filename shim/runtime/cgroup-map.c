@@ -100,6 +100,25 @@ int rt_cgroup_map_v1(const struct rt_cgroup_resources *res, struct rt_cgroup_set
         return 0;
 }
 
+static void device_number(int64_t n, char *buf, size_t len) {
+        if (n < 0)
+                snprintf(buf, len, "*");
+        else
+                snprintf(buf, len, "%" PRId64, n);
+}
+
+void rt_cgroup_device_rule_line(const struct rt_device_rule *r, char *buf, size_t len) {
+        char major[24], minor[24];
+        device_number(r->major, major, sizeof(major));
+        device_number(r->minor, minor, sizeof(minor));
+        const char *access = r->access[0] ? r->access : "rwm";
+        /* "a" covers every device whatever the numbers say. */
+        if (r->type == 'a')
+                snprintf(buf, len, "a *:* %s", access);
+        else
+                snprintf(buf, len, "%c %s:%s %s", r->type, major, minor, access);
+}
+
 uint64_t rt_cgroup_shares_to_weight(uint64_t shares) {
         if (shares == 0)
                 return 0;

@@ -125,6 +125,25 @@ static int apply(struct rt_cgroup *cg, const struct rt_cgroup_settings *s,
         return 0;
 }
 
+/* linux.resources.devices, in order, into devices.allow / devices.deny. */
+static int apply_devices(struct rt_cgroup *cg, const struct rt_cgroup_resources *res,
+                         struct ctrd_error *err) {
+        if (res->n_device_rules == 0)
+                return 0;
+        struct rt_cgroup_dir *d = need(cg, "devices", err);
+        if (!d)
+                return -EOPNOTSUPP;
+        for (size_t i = 0; i < res->n_device_rules; i++) {
+                char line[64];
+                rt_cgroup_device_rule_line(&res->device_rules[i], line, sizeof(line));
+                int r = rt_cgroup_write(d->path, res->device_rules[i].allow ? "devices.allow" : "devices.deny",
+                                        line, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int v1_create(struct rt_cgroup *cg, const struct rt_cgroup_resources *res,
                      struct ctrd_error *err) {
         struct rt_cgroup_settings s;
@@ -138,9 +157,14 @@ static int v1_create(struct rt_cgroup *cg, const struct rt_cgroup_resources *res
                 if (!s.items[i].optional && !need(cg, s.items[i].controller, err))
                         return -EOPNOTSUPP;
 
+        if (res->n_device_rules > 0 && !need(cg, "devices", err))
+                return -EOPNOTSUPP;
+
         r = make_dirs(cg, err);
         if (r >= 0)
                 r = apply(cg, &s, err);
+        if (r >= 0)
+                r = apply_devices(cg, res, err);
         if (r < 0)
                 rollback(cg);
         return r;

@@ -34,12 +34,23 @@ struct rt_cgroup_resources {
         const char *cpuset_cpus;        /* NULL unset */
         const char *cpuset_mems;        /* NULL unset */
         int64_t pids_limit;             /* 0 unset, -1 unlimited */
+        const struct rt_device_rule *device_rules;      /* linux.resources.devices, in order */
+        size_t n_device_rules;
+};
+
+/* One device cgroup rule: "allow or deny TYPE MAJOR:MINOR ACCESS". */
+struct rt_device_rule {
+        bool allow;
+        char type;                      /* 'a' (all), 'b' or 'c' */
+        int64_t major, minor;           /* -1: any */
+        char access[4];                 /* a subset of "rwm"; "" means "rwm" */
 };
 
 #define RT_CGROUP_RESOURCES_INIT                                               \
         { .memory_limit = -1, .memory_reservation = -1, .memory_swap = 0,     \
           .cpu_shares = 0, .cpu_quota = -1, .cpu_period = 0,                 \
-          .cpuset_cpus = NULL, .cpuset_mems = NULL, .pids_limit = 0 }
+          .cpuset_cpus = NULL, .cpuset_mems = NULL, .pids_limit = 0,         \
+          .device_rules = NULL, .n_device_rules = 0 }
 
 struct rt_cgroup;
 

@@ -41,6 +41,7 @@ void rt_spec_free(struct rt_spec *s) {
         free(s->cgroups_path);
         free((char *) s->resources.cpuset_cpus);
         free((char *) s->resources.cpuset_mems);
+        free((void *) s->resources.device_rules);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
         seccomp_free(s->seccomp);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -97,8 +98,8 @@ static int parse_idmaps(json_t *lx, const char *key, struct rt_idmap **ret, size
         return 0;
 }
 
-/* linux.resources.devices: the device cgroup rules. Validated so a typo fails early. */
-static int parse_device_rules(json_t *res, struct ctrd_error *err) {
+/* linux.resources.devices: the device cgroup rules, kept in order for the cgroup driver. */
+static int parse_device_rules(json_t *res, struct rt_cgroup_resources *out, struct ctrd_error *err) {
         static const char *const keys[] = { "allow", "type", "major", "minor", "access", NULL };
         char f[RT_FIELD_MAX];
         json_t *a = NULL, *v;
@@ -107,9 +108,13 @@ static int parse_device_rules(json_t *res, struct ctrd_error *err) {
 
         if ((r = rt_jarray(res, "linux.resources", "devices", false, &a, err)) <= 0)
                 return r;
+        struct rt_device_rule *rules = calloc(json_array_size(a) + 1, sizeof(*rules));
+        if (!rules)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        out->device_rules = rules;
         json_array_foreach(a, i, v) {
                 _cleanup_free_ char *type = NULL, *access = NULL;
-                int64_t n;
+                int64_t major = -1, minor = -1;
                 bool allow;
                 rt_jindex(f, "linux.resources.devices", i);
                 if (!json_is_object(v))
@@ -118,13 +123,18 @@ static int parse_device_rules(json_t *res, struct ctrd_error *err) {
                     (r = rt_jbool(v, f, "allow", &allow, err)) < 0 ||
                     (r = rt_jstring(v, f, "type", false, &type, err)) < 0 ||
                     (r = rt_jstring(v, f, "access", false, &access, err)) < 0 ||
-                    (r = rt_jint(v, f, "major", false, -1, INT32_MAX, &n, err)) < 0 ||
-                    (r = rt_jint(v, f, "minor", false, -1, INT32_MAX, &n, err)) < 0)
+                    (r = rt_jint(v, f, "major", false, -1, INT32_MAX, &major, err)) < 0 ||
+                    (r = rt_jint(v, f, "minor", false, -1, INT32_MAX, &minor, err)) < 0)
                         return r;
                 if (type && strcmp(type, "a") && strcmp(type, "c") && strcmp(type, "b"))
                         return ctrd_error_set(err, EINVAL, "%s.type: expected a, b or c", f);
-                if (access && strspn(access, "rwm") != strlen(access))
+                if (access && (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)))
                         return ctrd_error_set(err, EINVAL, "%s.access: expected r, w, m", f);
+                /* OCI: an absent type means "a", absent numbers mean any. */
+                rules[i] = (struct rt_device_rule) { .allow = allow, .type = type ? type[0] : 'a',
+                                                     .major = major, .minor = minor };
+                snprintf(rules[i].access, sizeof(rules[i].access), "%s", access ? access : "");
+                out->n_device_rules = i + 1;
         }
         return 0;
 }
@@ -179,7 +189,7 @@ static int parse_resources(json_t *lx, struct rt_spec *s, struct ctrd_error *err
         if ((r = rt_jobject(lx, "linux", "resources", false, &o, err)) <= 0)
                 return r;
         if ((r = rt_jkeys(o, "linux.resources", keys, err)) < 0 ||
-            (r = parse_device_rules(o, err)) < 0 ||
+            (r = parse_device_rules(o, &s->resources, err)) < 0 ||
             (r = parse_memory(o, &s->resources, err)) < 0 ||
             (r = parse_cpu(o, &s->resources, err)) < 0 ||
             (r = rt_jobject(o, "linux.resources", "pids", false, &p, err)) < 0)

@@ -25,6 +25,11 @@ assert_eq "$(echo piped | d run --rm -i --network none busybox cat)" piped "run 
 out=$(script -qec "docker run --rm -it --network none busybox sh -c 'tty; exit 3'" /dev/null | tr -d '\r\000')
 assert_contains "$out" "/dev/pts/" "run -it has a terminal"
 
+# The device cgroup: a node the default rules do not allow cannot be opened
+# even though the default capabilities allow creating it.
+out=$(d run --rm --network none busybox sh -c 'mknod /tmp/blk b 7 0 && head -c1 /tmp/blk' 2>&1 || true)
+assert_contains "$out" "Operation not permitted" "device cgroup"
+
 id=$(d run -d --network none --name r2 busybox sleep 300)
 [ ${#id} = 64 ] || fail "run -d printed '$id'"
 assert_contains "$(d ps --format '{{.Names}} {{.Status}}')" "r2 Up" "ps"

@@ -496,9 +496,28 @@ static void test_v1_open_oom_kills_and_stats(void **state) {
         assert_int_equal(rt_cgroup_open_in(&host, "/none", &cg, &err), -ENOENT);
 }
 
+static void test_device_rule_lines(void **state) {
+        static const struct {
+                struct rt_device_rule rule;
+                const char *line;
+        } cases[] = {
+                { { .allow = false, .type = 'a', .major = -1, .minor = -1, .access = "rwm" }, "a *:* rwm" },
+                { { .allow = true, .type = 'a', .major = 5, .minor = 1, .access = "" }, "a *:* rwm" },
+                { { .allow = true, .type = 'c', .major = 1, .minor = 3, .access = "rwm" }, "c 1:3 rwm" },
+                { { .allow = true, .type = 'c', .major = 136, .minor = -1, .access = "rw" }, "c 136:* rw" },
+                { { .allow = true, .type = 'b', .major = -1, .minor = -1, .access = "m" }, "b *:* m" },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char line[64];
+                rt_cgroup_device_rule_line(&cases[i].rule, line, sizeof(line));
+                assert_string_equal(line, cases[i].line);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_map_table),
+                cmocka_unit_test(test_device_rule_lines),
                 cmocka_unit_test(test_map_everything_fits),
                 cmocka_unit_test(test_swap_messages),
                 cmocka_unit_test(test_shares_to_weight),
