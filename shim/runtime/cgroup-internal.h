@@ -100,6 +100,13 @@ int rt_cgroup_map_v1(const struct rt_cgroup_resources *res, struct rt_cgroup_set
 int rt_cgroup_map_v2(const struct rt_cgroup_resources *res, struct rt_cgroup_settings *ret,
                      struct ctrd_error *err);
 
+/* v2 device rules: the eBPF program for rules (cgroup-v2-devices.c), and attaching it. */
+struct bpf_insn;
+int rt_cgroup_v2_devices_program(const struct rt_device_rule *rules, size_t n_rules,
+                                 struct bpf_insn **ret, size_t *ret_n);
+int rt_cgroup_v2_devices_apply(const char *dir, const struct rt_device_rule *rules, size_t n_rules,
+                               struct ctrd_error *err);
+
 /* A device rule as the v1 devices controller reads it: "c 1:3 rwm", "a *:* rwm". */
 void rt_cgroup_device_rule_line(const struct rt_device_rule *r, char *buf, size_t len);
 

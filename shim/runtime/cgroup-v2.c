@@ -118,6 +118,8 @@ static int v2_create(struct rt_cgroup *cg, const struct rt_cgroup_resources *res
         r = enable_controllers(cg, &s, err);
         if (r >= 0)
                 r = apply(cg, &s, err);
+        if (r >= 0)
+                r = rt_cgroup_v2_devices_apply(leaf(cg)->path, res->device_rules, res->n_device_rules, err);
         if (r < 0 && leaf(cg)->created_top)
                 rt_cgroup_rmdir_up(leaf(cg)->path, leaf(cg)->created_top);
         return r;

@@ -6,6 +6,7 @@ shim_runtime_libctrd_runtime_a_SOURCES += \
 	shim/runtime/cgroup-util.c \
 	shim/runtime/cgroup-v1.c shim/runtime/cgroup-v1-mounts.c \
 	shim/runtime/cgroup-v2.c \
+	shim/runtime/cgroup-v2-devices.c \
 	shim/runtime/cgroup-usage.c
 
 UNIT_TESTS += tests/unit/test-rt-cgroup
@@ -20,3 +21,9 @@ tests_helpers_cgroup_probe_SOURCES = tests/helpers/cgroup-probe.c
 tests_helpers_cgroup_probe_LDADD = $(RUNTIME_LIBS)
 
 INTEGRATION_TESTS += tests/integration/cgroup-lifecycle.sh tests/integration/cgroup-unified.sh
+
+check_PROGRAMS += tests/helpers/devfilter-probe
+tests_helpers_devfilter_probe_SOURCES = tests/helpers/devfilter-probe.c
+tests_helpers_devfilter_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/shim/runtime
+tests_helpers_devfilter_probe_LDADD = $(RUNTIME_LIBS)
+INTEGRATION_TESTS += tests/integration/cgroup-devices-v2.sh
