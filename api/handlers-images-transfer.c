@@ -25,6 +25,7 @@
 #include "fs-util.h"
 #include "log.h"
 #include "handlers-images.h"
+#include "handlers-images-pull.h"
 #include "server-internal.h"
 #include "string-util.h"
 
@@ -182,8 +183,7 @@ void api_handle_images_create(struct api_request *req) {
         struct ctrd_error err = { 0 };
         const char *src = api_request_query(req, "fromSrc");
         if (api_request_query(req, "fromImage")) {
-                api_reply_error(req, 501, "pulling images from a registry is not supported by "
-                                "this ctrd; use load or import");
+                api_handle_images_pull(req);
                 return;
         }
         if (!src || strcmp(src, "-") != 0) {

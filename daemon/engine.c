@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "fs-util.h"
 #include "daemon/image-service.h"
+#include "daemon/net.h"
 #include "store/images.h"
 #include "store/store.h"
 
@@ -49,6 +50,7 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
 
         e->shim_path = strdup(cfg->shim_path ? cfg->shim_path : CTRD_LIBEXECDIR "/ctrd-shim");
         e->cgroup_parent = strdup(cfg->cgroup_parent ? cfg->cgroup_parent : "/ctrd");
+        e->registry = cfg->registry;
         if (!e->shim_path || !e->cgroup_parent) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
                 goto fail;
@@ -87,9 +89,13 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
                 goto fail;
         e->images->in_use = ctr_image_in_use;
         e->images->in_use_data = e;
+        r = net_manager_init(e, cfg->bridge_name, cfg->default_subnet, err);
+        if (r < 0)
+                goto fail;
         r = ctr_manager_load(e, err);
         if (r < 0)
                 goto fail;
+        net_manager_restore(e);
         return 0;
 
 fail:
@@ -100,6 +106,7 @@ fail:
 void engine_done(struct ctrd_engine *e) {
         /* Containers keep running: only our view of them goes. */
         ctr_manager_free(e);
+        net_manager_free(e);
         events_free(e);
         image_service_free(e->images);
         store_close(e->store);

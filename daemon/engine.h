@@ -12,6 +12,7 @@
 #include "containers.h"
 #include "error.h"
 #include "events.h"
+#include "registry-client.h"
 
 struct store;
 struct image_service;
@@ -22,6 +23,9 @@ struct engine_config {
         const char *storage_driver;     /* "overlay", "copy", or NULL to detect */
         const char *shim_path;          /* the ctrd-shim binary */
         const char *cgroup_parent;      /* containers' cgroups go below it; NULL: "/ctrd" */
+        const char *bridge_name;        /* the default bridge network's bridge; NULL: "ctrd0" */
+        const char *default_subnet;     /* its subnet; NULL: "172.30.0.0/16" */
+        struct registry_options registry;       /* --registry-mirror, --insecure-registry */
 };
 
 struct ctrd_engine {
@@ -30,12 +34,14 @@ struct ctrd_engine {
         struct image_service *images;   /* daemon/image-service.h */
         struct ctr_manager containers;  /* daemon/containers.h */
         struct event_log events;        /* daemon/events.h */
+        struct net_manager *net;        /* daemon/net.h */
         char *data_root;
         char *run_root;
         char *engine_id;                /* stable across restarts (store meta) */
         char *shim_path;
         char *cgroup_parent;
         char *volumes_root;             /* DATA/volumes */
+        struct registry_options registry;       /* the config's, for pulls and pushes */
         int lock_fd;                    /* flock on DATA/ctrd.lock: one daemon per data root */
         struct timespec started;
 };

@@ -35,8 +35,12 @@ static const char *arg_group;
 static const char *arg_log_file;
 static const char *arg_storage_driver;     /* NULL: overlay where it works, else copy */
 static const char *arg_cgroup_parent;
+static const char *arg_bridge_name;
+static const char *arg_default_subnet;
 static const char *arg_shim_path;
 static unsigned arg_idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
+static char **arg_registry_mirrors;        /* NULL-terminated; live as long as the process */
+static char **arg_insecure_registries;
 
 struct daemon_state {
         uv_loop_t *loop;
@@ -61,19 +65,40 @@ static void help(void) {
                "  --storage-driver NAME  overlay or copy (default: overlay where the data root\n"
                "                         supports it, else copy)\n"
                "  --cgroup-parent PATH   cgroup below which containers' cgroups go (default /ctrd)\n"
+               "  --bridge-name NAME     the default bridge network's Linux bridge (default ctrd0)\n"
+               "  --default-subnet CIDR  the default bridge network's subnet (default 172.30.0.0/16)\n"
                "  --log-level LEVEL      error, warning, info (default) or debug\n"
                "  --log-file PATH        log there instead of stderr; SIGHUP reopens it\n"
                "  --idle-timeout SECS    close idle client connections (default %d; 0 never)\n"
                "  --shim-path PATH       the ctrd-shim binary (default " CTRD_LIBEXECDIR "/ctrd-shim)\n"
+               "  --registry-mirror URL  pull docker.io images through this mirror (repeatable)\n"
+               "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeatable;\n"
+               "                         loopback registries always are)\n"
                "  -h, --help             show this help\n"
                "  -v, --version          show the version\n\n"
                "Started by systemd with a socket (ctrd.socket), it uses that socket instead.\n",
                DEFAULT_IDLE_TIMEOUT_S);
 }
 
+/* Appends s (argv's, not copied) to a NULL-terminated list. */
+static int push_arg(char ***list, char *s) {
+        size_t n = 0;
+        while (*list && (*list)[n])
+                n++;
+        char **l = reallocarray(*list, n + 2, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        l[n] = s;
+        l[n + 1] = NULL;
+        *list = l;
+        return 0;
+}
+
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_SOCKET = 0x100, ARG_DATA_ROOT, ARG_RUN_ROOT, ARG_GROUP, ARG_LOG_LEVEL,
-               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH, ARG_CGROUP_PARENT };
+               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH, ARG_CGROUP_PARENT,
+               ARG_BRIDGE_NAME, ARG_DEFAULT_SUBNET,
+               ARG_REGISTRY_MIRROR, ARG_INSECURE_REGISTRY };
         static const struct option options[] = {
                 { "socket", required_argument, NULL, ARG_SOCKET },
                 { "data-root", required_argument, NULL, ARG_DATA_ROOT },
@@ -85,6 +110,10 @@ static int parse_argv(int argc, char *argv[]) {
                 { "idle-timeout", required_argument, NULL, ARG_IDLE_TIMEOUT },
                 { "shim-path", required_argument, NULL, ARG_SHIM_PATH },
                 { "cgroup-parent", required_argument, NULL, ARG_CGROUP_PARENT },
+                { "bridge-name", required_argument, NULL, ARG_BRIDGE_NAME },
+                { "default-subnet", required_argument, NULL, ARG_DEFAULT_SUBNET },
+                { "registry-mirror", required_argument, NULL, ARG_REGISTRY_MIRROR },
+                { "insecure-registry", required_argument, NULL, ARG_INSECURE_REGISTRY },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'v' },
                 {}
@@ -99,6 +128,19 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_GROUP: arg_group = optarg; break;
                 case ARG_LOG_FILE: arg_log_file = optarg; break;
                 case ARG_SHIM_PATH: arg_shim_path = optarg; break;
+                case ARG_BRIDGE_NAME: arg_bridge_name = optarg; break;
+                case ARG_DEFAULT_SUBNET: arg_default_subnet = optarg; break;
+                case ARG_REGISTRY_MIRROR:
+                        if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
+                                return log_error("invalid --registry-mirror '%s': an http:// or "
+                                                 "https:// URL", optarg), -EINVAL;
+                        if (push_arg(&arg_registry_mirrors, optarg) < 0)
+                                return log_error("out of memory"), -ENOMEM;
+                        break;
+                case ARG_INSECURE_REGISTRY:
+                        if (push_arg(&arg_insecure_registries, optarg) < 0)
+                                return log_error("out of memory"), -ENOMEM;
+                        break;
                 case ARG_CGROUP_PARENT:
                         if (optarg[0] != '/' || strstr(optarg, ".."))
                                 return log_error("invalid --cgroup-parent '%s': an absolute path "
@@ -211,6 +253,9 @@ static int run(struct daemon_state *d) {
                 .storage_driver = arg_storage_driver,
                 .shim_path = arg_shim_path,
                 .cgroup_parent = arg_cgroup_parent,
+                .bridge_name = arg_bridge_name,
+                .default_subnet = arg_default_subnet,
+                .registry = { arg_registry_mirrors, arg_insecure_registries },
         };
         int r = engine_init(&d->engine, d->loop, &cfg, &err);
         if (r < 0)

@@ -10,4 +10,4 @@ apt-get install -y -q --no-install-recommends \
         libcurl4-openssl-dev libseccomp-dev libcap-dev libarchive-dev libssl-dev libmnl-dev \
         curl jq python3 iproute2 procps util-linux kmod xz-utils \
         busybox-static runc systemd \
-        skopeo umoci python3-docker
+        skopeo umoci python3-docker docker-registry

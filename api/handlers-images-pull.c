@@ -1,0 +1,87 @@
+/*
+ * POST /images/create?fromImage=: a pull, answered as Docker answers it.
+ * The status line waits for the first progress message, so a reference the
+ * registry does not know still gets a plain 404 (as from dockerd); after
+ * that the answer is a 200 stream of progress objects and a failure travels
+ * in it as {"errorDetail": ..., "error": ...}.
+ */
+#include "handlers-images-pull.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "daemon/engine.h"
+#include "daemon/image-pull.h"
+#include "daemon/registry-auth.h"
+
+struct pull_request {
+        struct api_request *req;        /* NULL once the client left */
+        bool streaming;
+};
+
+static void pull_cancel(struct api_request *req, void *userdata) {
+        struct pull_request *p = userdata;
+        p->req = NULL;
+}
+
+static void pull_progress(json_t *msg, void *userdata) {
+        struct pull_request *p = userdata;
+        if (!p->req)
+                return;
+        if (!p->streaming) {
+                if (api_stream_begin(p->req, 200, "application/json") < 0)
+                        return;
+                p->streaming = true;
+        }
+        api_stream_write_json(p->req, json_incref(msg));
+}
+
+static void pull_done(int r, const struct ctrd_error *err, void *userdata) {
+        struct pull_request *p = userdata;
+        struct api_request *req = p->req;
+        bool streaming = p->streaming;
+        free(p);
+        if (!req)
+                return;
+        api_request_on_cancel(req, NULL, NULL);
+        if (!streaming) {
+                if (r < 0)
+                        api_reply_errno(req, r, err);
+                else
+                        api_reply_empty(req, 200);
+                return;
+        }
+        if (r < 0)
+                api_stream_write_json(req, json_pack("{s:{s:s}, s:s}", "errorDetail", "message",
+                                                     err->msg, "error", err->msg));
+        api_stream_end(req);
+}
+
+void api_handle_images_pull(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        struct registry_creds creds = { 0 };
+        struct ctrd_engine *e = api_request_engine(req);
+        int r = registry_creds_from_header(api_request_header(req, "X-Registry-Auth"), &creds, &err);
+        if (r < 0) {
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        struct image_pull_request rq = {
+                .image = api_request_query(req, "fromImage"),
+                .tag = api_request_query(req, "tag"),
+                .platform = api_request_query(req, "platform"),
+                .creds = &creds,
+                .opts = &e->registry,
+        };
+        struct pull_request *p = calloc(1, sizeof(*p));
+        r = p ? image_pull_start(e->images, &rq, pull_progress, pull_done, p, &err)
+              : ctrd_error_set(&err, ENOMEM, "out of memory");
+        registry_creds_clear(&creds);
+        if (r < 0) {
+                free(p);
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        p->req = req;
+        api_request_on_cancel(req, pull_cancel, p);
+}

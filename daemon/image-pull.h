@@ -1,0 +1,32 @@
+/*
+ * Pulling an image from a registry (docs/registry.md): the manifest (an
+ * index resolved to this host's platform), the config, then the layers the
+ * store lacks, at most PULL_PARALLEL at a time, each extracted as it
+ * streams. Progress goes out as Docker's JSON progress messages; the image
+ * is recorded with its tag and its RepoDigest only when every layer is in.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "daemon/image-service.h"
+#include "daemon/registry-client.h"
+
+#define PULL_PARALLEL 3
+
+/* msg is borrowed: one of Docker's progress objects ({"status", "id", "progressDetail"}). */
+typedef void (*image_pull_progress_fn)(json_t *msg, void *userdata);
+typedef void (*image_pull_done_fn)(int r, const struct ctrd_error *err, void *userdata);
+
+struct image_pull_request {
+        const char *image;              /* fromImage: a name, maybe with a tag or digest */
+        const char *tag;                /* the tag parameter (a tag or a digest), or NULL */
+        const char *platform;           /* "os/arch[/variant]", or NULL for the host's */
+        const struct registry_creds *creds;     /* may be NULL */
+        const struct registry_options *opts;
+};
+
+/* Called on the loop; progress and done are called on the loop too. */
+int image_pull_start(struct image_service *svc, const struct image_pull_request *rq,
+                     image_pull_progress_fn progress, image_pull_done_fn done, void *userdata,
+                     struct ctrd_error *err);
