@@ -4,6 +4,7 @@
  * mounts are ctr-mounts.c.
  */
 #include "ctr-config.h"
+#include "signals.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -49,48 +50,13 @@ static const struct ctr_field config_fields[] = {
         { "Shell", CTR_J_STRSLICE, CTR_F_OMITEMPTY },
 };
 
-static const struct {
-        const char *name;
-        int sig;
-} signals[] = {
-        { "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT }, { "ILL", SIGILL },
-        { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },     { "IOT", SIGIOT },   { "BUS", SIGBUS },
-        { "FPE", SIGFPE },   { "KILL", SIGKILL },     { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
-        { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },     { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-        { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
-        { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU }, { "URG", SIGURG },
-        { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
-        { "PROF", SIGPROF }, { "WINCH", SIGWINCH },   { "IO", SIGIO },     { "POLL", SIGPOLL },
-        { "PWR", SIGPWR },   { "SYS", SIGSYS },
-};
-
+/* Signal names are read in one place (daemon/signals.c): this is its create-time face. */
 int ctr_config_parse_signal(const char *s, int *ret) {
-        int64_t n;
-
-        if (ctrd_parse_int64(s, 1, 64, &n) == 0) {
-                *ret = (int) n;
-                return 0;
-        }
-        if (strncasecmp(s, "SIG", 3) == 0)
-                s += 3;
-        for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-                if (strcasecmp(signals[i].name, s) == 0) {
-                        *ret = signals[i].sig;
-                        return 0;
-                }
-        /* RTMIN+n / RTMAX-n, as Go's signal table spells the real-time signals. */
-        if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
-                bool min = strncasecmp(s, "RTMIN", 5) == 0;
-                int base = min ? SIGRTMIN : SIGRTMAX;
-                if (s[5] == '\0')
-                        n = 0;
-                else if (s[5] != (min ? '+' : '-') ||
-                         ctrd_parse_int64(s + 6, 1, SIGRTMAX - SIGRTMIN, &n) < 0)
-                        return -EINVAL;
-                *ret = min ? base + (int) n : base - (int) n;
-                return 0;
-        }
-        return -EINVAL;
+        int n = signal_from_string(s);
+        if (n < 0)
+                return n;
+        *ret = n;
+        return 0;
 }
 
 static int check_env(json_t *env, struct ctrd_error *err) {
