@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "container-internal.h"
+#include "container-ops.h"
 #include "log.h"
 #include "shim-client.h"
 
@@ -32,7 +33,7 @@ int ctr_attach(struct ctr *c, int client_fd, bool in, bool out, bool err_stream,
         }
         if (!ctr_is_running(c))
                 return ctrd_error_set(err, EBUSY, "You cannot attach to a stopped container, start it first");
-        _cleanup_close_ int ctl = ctrd_shim_connect(c->run_dir, err);
+        _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (ctl < 0)
                 return ctrd_error_wrap(err, "attaching to %s", c->rec.id);
         bool stdin_once = json_is_true(json_object_get(c->config, "StdinOnce"));
@@ -63,7 +64,7 @@ void ctr_early_attach_close(struct ctr *c) {
 int ctr_resize(struct ctr *c, unsigned rows, unsigned cols, struct ctrd_error *err) {
         if (!ctr_is_running(c))
                 return ctrd_error_set(err, EBUSY, "Container %s is not running", c->rec.id);
-        _cleanup_close_ int ctl = ctrd_shim_connect(c->run_dir, err);
+        _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (ctl < 0)
                 return ctl;
         return ctrd_shim_resize(ctl, rows, cols, err);

@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "container-internal.h"
+#include "container-ops.h"
 #include "container-names.h"
 #include "ctr-user.h"
 #include "log.h"
@@ -130,7 +131,7 @@ int ctr_exec_start(struct ctrd_engine *e, struct ctr_exec *x, int client_fd, str
                 o.additional_gids = user.gids;
                 o.n_additional_gids = user.n_gids;
         }
-        _cleanup_close_ int ctl = ctrd_shim_connect(c->run_dir, err);
+        _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (ctl < 0) {
                 ctr_user_done(&user);
                 return ctl;
@@ -162,7 +163,7 @@ void ctr_exec_refresh(struct ctrd_engine *e, struct ctr_exec *x) {
                 x->running = false;
                 return;
         }
-        _cleanup_close_ int ctl = ctrd_shim_connect(c->run_dir, NULL);
+        _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, NULL);
         if (ctl < 0 || ctrd_shim_exec_state(ctl, x->id, &st, NULL) < 0) {
                 /* The shim is gone, so is the exec: it was killed with its container. */
                 x->running = false;
@@ -191,7 +192,7 @@ int ctr_exec_resize(struct ctrd_engine *e, struct ctr_exec *x, unsigned rows, un
         int r = ctr_lookup(e, x->container_id, &c, err);
         if (r < 0)
                 return r;
-        _cleanup_close_ int ctl = ctrd_shim_connect(c->run_dir, err);
+        _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (ctl < 0)
                 return ctl;
         return ctrd_shim_exec_resize(ctl, x->id, rows, cols, err);

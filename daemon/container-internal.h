@@ -4,6 +4,9 @@
 #include "containers.h"
 #include "engine.h"
 
+/* How long a control call may wait for a shim before it is treated as stuck. */
+#define SHIM_CALL_TIMEOUT_MS 5000
+
 /* Writes c's state columns to the store. */
 int ctr_save(struct ctr *c, struct ctrd_error *err);
 

@@ -26,6 +26,7 @@
 #include "ctr-spec.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net.h"
 #include "shim-client.h"
 #include "shim-spawn.h"
 #include "shim-watch.h"
@@ -132,6 +133,7 @@ static void on_container_exit(int r, const struct ctrd_shim_exit *ex, const stru
         struct ctr *c = userdata;
         c->watch = NULL;
         c->rec.pid = 0;
+        net_container_detach(c);
         if (r < 0) {
                 log_error("container %s: %s", c->rec.id, err->msg);
                 c->rec.exit_code = 255;
@@ -234,6 +236,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                 struct ctrd_error derr = { 0 };
                 docker_start_error(c, r, serr, &derr);
                 c->rec.exit_code = start_failure_code(r);
+                net_container_detach(c);
                 set_error(c, derr.msg);
                 ctr_early_attach_close(c);
                 ctr_save(c, NULL);
@@ -267,7 +270,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                 done(0, NULL, ud);
 }
 
-static int write_bundle(struct ctr *c, struct ctrd_error *err) {
+static int write_bundle(struct ctr *c, const char *netns, struct ctrd_error *err) {
         const char *hostname = ctr_json_str(c->config, "Hostname", "");
         char short_id[13];
         snprintf(short_id, sizeof(short_id), "%.12s", c->rec.id);
@@ -289,7 +292,7 @@ static int write_bundle(struct ctr *c, struct ctrd_error *err) {
                 .id = c->rec.id, .rootfs = rootfs, .cgroups_path = cg,
                 .volumes_root = c->engine->volumes_root,
                 .hostname_path = hn, .hosts_path = hosts, .resolv_path = resolv,
-                .netns_path = NULL, .host_network = strcmp(mode, "host") == 0,
+                .netns_path = netns, .host_network = strcmp(mode, "host") == 0,
         };
         json_t *spec = NULL;
         r = ctr_spec_build(c->config, c->host, &in, &spec, err);
@@ -334,11 +337,18 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
         if (strcmp(c->rec.state, "dead") == 0 || strcmp(c->rec.state, "removing") == 0)
                 return ctrd_error_set(err, EINVAL, "cannot start container %s: it is %s",
                                       c->rec.id, c->rec.state);
-        int r = write_bundle(c, err);
+        _cleanup_free_ char *netns = NULL;
+        int r = net_container_attach(c, &netns, err);
+        if (r >= 0)
+                r = write_bundle(c, netns, err);
+        if (r >= 0)
+                r = net_container_hosts(c, err);
         if (r >= 0)
                 r = prepare_run_dir(c, err);
-        if (r < 0)
+        if (r < 0) {
+                net_container_detach(c);
                 return r;
+        }
 
         _cleanup_free_ char *log_path = NULL;
         if (asprintf(&log_path, "%s/%s-json.log", c->dir, c->rec.id) < 0)
@@ -363,6 +373,7 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
         ctr_early_attach_close(c);
         if (r < 0) {
                 free(op);
+                net_container_detach(c);
                 return r;
         }
         c->busy = true;
@@ -373,7 +384,7 @@ int ctr_kill(struct ctr *c, int signo, struct ctrd_error *err) {
         if (!ctr_is_running(c))
                 return ctrd_error_set(err, EBUSY, "Cannot kill container: %s: Container %s is not running",
                                       c->rec.name, c->rec.id);
-        _cleanup_close_ int fd = ctrd_shim_connect(c->run_dir, err);
+        _cleanup_close_ int fd = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (fd < 0)
                 return ctrd_error_wrap(err, "signalling container %s", c->rec.id);
         int r = ctrd_shim_signal(fd, signo, err);

@@ -51,7 +51,8 @@ d run -d --network none --name r3 busybox sh -c 'for i in 1 2 3; do echo l$i; sl
 assert_eq "$(timeout 10 docker logs -f r3 | tr '\n' ' ')" "l1 l2 l3 " "logs -f"
 assert_eq "$(d wait r3)" 0 "wait"
 d kill r2 >/dev/null
-assert_eq "$(d inspect -f '{{.State.Status}}' r2)" exited "kill"
+# kill answers once the signal is sent; the exit is recorded a moment later.
+wait_for "r2 to exit after kill" 5 sh -c "[ \"\$(docker inspect -f '{{.State.Status}}' r2)\" = exited ]"
 rc=0; d stop r2 >/dev/null || rc=$?
 assert_eq "$rc" 0 "stop of a stopped container (304)"
 d rm -f r1 r2 r3 >/dev/null
