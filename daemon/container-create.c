@@ -21,6 +21,7 @@
 #include "image-service.h"
 #include "layer-fs.h"
 #include "log.h"
+#include "net.h"
 #include "store/store.h"
 
 /* "busybox" → "busybox:latest", as Docker's "No such image" message names it. */
@@ -183,6 +184,9 @@ int ctr_create(struct ctrd_engine *e, json_t *body, const char *name, struct ctr
         snprintf(rec.id, sizeof(rec.id), "%s", id);
         r = config_text && host_text ? store_container_add(e->store, &rec, err)
                                      : ctrd_error_set(err, ENOMEM, "out of memory");
+        if (r >= 0 && (r = net_container_created(e, id, host, json_object_get(body, "NetworkingConfig"),
+                                                 err)) < 0)
+                store_container_remove(e->store, id, NULL);
         if (r < 0) {
                 discard_dir(e, dir);
                 goto fail;

@@ -15,6 +15,7 @@
 #include "image-service.h"
 #include "layer-fs.h"
 #include "log.h"
+#include "net.h"
 #include "store/store.h"
 
 struct remove_op {
@@ -35,6 +36,8 @@ static int remove_now(struct ctr *c, struct ctrd_error *err) {
                 r = layer_fs_remove_path(c->dir, err);
         if (r >= 0)
                 r = layer_fs_remove_path(c->run_dir, err);
+        if (r >= 0)
+                net_container_removed(c);
         if (r >= 0)
                 r = store_container_remove(e->store, c->rec.id, err);
         if (r < 0) {

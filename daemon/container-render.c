@@ -9,6 +9,7 @@
 #include "human-duration.h"
 #include "image-service.h"
 #include "graphdriver.h"
+#include "net.h"
 #include "timefmt.h"
 
 #define ZERO_TIME "0001-01-01T00:00:00Z"
@@ -69,7 +70,7 @@ json_t *ctr_inspect_json(struct ctr *c) {
                 logpath = NULL;
         json_t *o = json_pack(
                 "{s:s, s:s, s:s, s:o, s:o, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:I, s:s, s:s, s:s,"
-                " s:s, s:s, s:n, s:O, s:{s:s, s:{s:s?}}, s:[], s:O, s:{s:{}, s:{}}}",
+                " s:s, s:s, s:n, s:O, s:{s:s, s:{s:s?}}, s:[], s:O, s:o}",
                 "Id", c->rec.id,
                 "Created", created,
                 "Path", json_string_value(path) ? json_string_value(path) : "",
@@ -90,7 +91,7 @@ json_t *ctr_inspect_json(struct ctr *c) {
                 "GraphDriver", "Name", c->engine->images->driver->name, "Data", "MergedDir", rootfs,
                 "Mounts",
                 "Config", c->config,
-                "NetworkSettings", "Networks", "Ports");
+                "NetworkSettings", net_container_settings_json(c, true));
         json_decref(words);
         return o;
 }
@@ -149,18 +150,18 @@ json_t *ctr_list_json(struct ctr *c) {
         _cleanup_free_ char *command = command_string(c);
         json_t *labels = json_object_get(c->config, "Labels");
         labels = json_is_object(labels) ? json_incref(labels) : json_object();
-        return json_pack("{s:s, s:[s], s:s, s:s, s:s, s:I, s:[], s:o, s:s, s:s, s:{s:s}, s:{s:{}}, s:[]}",
+        return json_pack("{s:s, s:[s], s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:s, s:{s:s}, s:o, s:[]}",
                          "Id", c->rec.id,
                          "Names", name,
                          "Image", c->rec.image,
                          "ImageID", c->rec.image_id,
                          "Command", command ? command : "",
                          "Created", (json_int_t) (c->rec.created_ns / 1000000000),
-                         "Ports",
+                         "Ports", net_container_ports_json(c),
                          "Labels", labels,
                          "State", c->rec.state,
                          "Status", status,
                          "HostConfig", "NetworkMode", ctr_json_str(c->host, "NetworkMode", "default"),
-                         "NetworkSettings", "Networks",
+                         "NetworkSettings", net_container_settings_json(c, false),
                          "Mounts");
 }

@@ -22,7 +22,7 @@ static const struct ctr_field host_fields[] = {
         { "ContainerIDFile", CTR_J_STRING, 0 },
         { "LogConfig", CTR_J_OBJECT, CTR_F_EMPTY },
         { "NetworkMode", CTR_J_STRING, 0 },
-        { "PortBindings", CTR_J_OBJECT, CTR_F_EMPTY | UNSUP },
+        { "PortBindings", CTR_J_OBJECT, CTR_F_EMPTY },
         { "RestartPolicy", CTR_J_OBJECT, CTR_F_EMPTY },
         { "AutoRemove", CTR_J_BOOL, 0 },
         { "VolumeDriver", CTR_J_STRING, 0 },
@@ -41,7 +41,7 @@ static const struct ctr_field host_fields[] = {
         { "OomScoreAdj", CTR_J_INT, 0 },
         { "PidMode", CTR_J_STRING, 0 },
         { "Privileged", CTR_J_BOOL, 0 },
-        { "PublishAllPorts", CTR_J_BOOL, UNSUP },
+        { "PublishAllPorts", CTR_J_BOOL, 0 },
         { "ReadonlyRootfs", CTR_J_BOOL, 0 },
         { "SecurityOpt", CTR_J_STRV, 0 },
         { "StorageOpt", CTR_J_STRMAP, CTR_F_OMITEMPTY | UNSUP },
@@ -139,14 +139,13 @@ static int check_mode(json_t *h, const char *key, const char *const *allowed,
                               v);
 }
 
-/* A network name as Docker allows it; "container:<id>" sharing is not implemented. */
+/* A network name as Docker allows it, or "container:<id|name>". */
 static int check_network_mode(json_t *h, struct ctrd_error *err) {
         const char *m = ctr_jstr(h, "NetworkMode");
         size_t n = strlen(m);
 
-        if (strncmp(m, "container:", 10) == 0)
-                return ctrd_error_set(err, EINVAL,
-                                      "HostConfig.NetworkMode \"%s\" is not supported by ctrd", m);
+        if (strncmp(m, "container:", 10) == 0 && m[10])
+                return 0;
         if (n == 0 || strspn(m, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                 "0123456789_.-") != n || m[0] == '.' || m[0] == '-' ||
             m[0] == '_')

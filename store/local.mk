@@ -11,3 +11,4 @@ tests_unit_test_store_SOURCES = tests/unit/test-store.c
 tests_unit_test_store_CFLAGS = $(TEST_UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_store_LDADD = store/libctrd-store.a lib/libctrd.a $(SQLITE_LIBS) $(TEST_UNIT_LIBS)
 include $(top_srcdir)/store/images.mk
+include $(top_srcdir)/store/networks.mk

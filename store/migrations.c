@@ -59,6 +59,36 @@ static const char *const migrations[] = {
         "  manually_stopped INTEGER NOT NULL DEFAULT 0"
         ") STRICT;"
         "CREATE INDEX containers_by_image ON containers(image_id);",
+        /* 4: networks and their endpoints; an endpoint's address is NULL until
+         * allocated, and the partial unique index is what makes a duplicate
+         * address impossible, whatever crashed in between. */
+        "CREATE TABLE networks ("
+        "  id        TEXT PRIMARY KEY NOT NULL,"
+        "  name      TEXT NOT NULL UNIQUE,"
+        "  driver    TEXT NOT NULL,"
+        "  bridge    TEXT NOT NULL,"
+        "  subnet    INTEGER NOT NULL,"
+        "  prefix    INTEGER NOT NULL,"
+        "  gateway   INTEGER NOT NULL,"
+        "  range_lo  INTEGER NOT NULL,"
+        "  range_hi  INTEGER NOT NULL,"
+        "  mtu       INTEGER NOT NULL,"
+        "  internal  INTEGER NOT NULL,"
+        "  labels    TEXT NOT NULL,"
+        "  options   TEXT NOT NULL,"
+        "  created   TEXT NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE endpoints ("
+        "  network_id   TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+        "  container_id TEXT NOT NULL,"
+        "  id           TEXT NOT NULL,"
+        "  aliases      TEXT NOT NULL,"
+        "  requested    INTEGER NOT NULL,"
+        "  ip           INTEGER,"
+        "  PRIMARY KEY (network_id, container_id)"
+        ") STRICT;"
+        "CREATE UNIQUE INDEX endpoints_ip ON endpoints(network_id, ip) WHERE ip IS NOT NULL;"
+        "CREATE INDEX endpoints_by_container ON endpoints(container_id);",
 };
 
 static int read_user_version(struct store *s, int *ret, struct ctrd_error *err) {

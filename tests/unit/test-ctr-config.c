@@ -323,8 +323,6 @@ static const struct bad bad_bodies[] = {
         { CF("\"Volumes\":{\"rel\":{}}"), "invalid volume specification: 'rel'*" },
         /* unsupported features */
         { HC("\"Links\":[\"a:b\"]"), "HostConfig.Links is not supported by ctrd" },
-        { HC("\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}"),
-          "HostConfig.PortBindings is not supported by ctrd" },
         { HC("\"Devices\":[{\"PathOnHost\":\"/dev/kvm\"}]"), "HostConfig.Devices is not supported by ctrd" },
         { HC("\"OomKillDisable\":true"), "HostConfig.OomKillDisable is not supported by ctrd" },
         { HC("\"BlkioWeight\":300"), "HostConfig.BlkioWeight is not supported by ctrd" },
@@ -332,8 +330,7 @@ static const struct bad bad_bodies[] = {
         { HC("\"Init\":true"), "HostConfig.Init is not supported by ctrd*" },
         { HC("\"IpcMode\":\"host\""), "HostConfig.IpcMode \"host\" is not supported by ctrd" },
         { HC("\"PidMode\":\"container:x\""), "HostConfig.PidMode \"container:x\" is not supported by ctrd" },
-        { HC("\"NetworkMode\":\"container:x\""),
-          "HostConfig.NetworkMode \"container:x\" is not supported by ctrd" },
+        { HC("\"NetworkMode\":\"container:\""), "invalid network mode: container:" },
         { HC("\"CgroupnsMode\":\"other\""), "invalid cgroup namespace mode: other" },
         { HC("\"Isolation\":\"hyperv\""), "Invalid isolation: \"hyperv\" - Linux only supports 'default'" },
         { HC("\"VolumeDriver\":\"nfs\""), "HostConfig.VolumeDriver \"nfs\" is not supported by ctrd" },

@@ -1,0 +1,158 @@
+/*
+ * Published ports: HostConfig.PortBindings (and every Config.ExposedPorts
+ * with PublishAllPorts) become TCP proxies from the host address to the
+ * container's, for as long as the container runs. A HostPort of "" or "0"
+ * takes a free port; what was taken is what inspect and `ctrctl port` show.
+ */
+#define LOG_SUBSYSTEM "net"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "net-internal.h"
+#include "net-proxy.h"
+#include "string-util.h"
+
+struct net_proxy {
+        struct net_proxy *next;
+        char ctr_id[65];
+        char key[24];                   /* "80/tcp" */
+        char host_ip[NET_IP_STRLEN];    /* as given ("" = 0.0.0.0) */
+        int host_port;
+        struct net_tcp_proxy *tcp;
+};
+
+/* "80/tcp" or "80" → port; -EINVAL for another protocol or a range. */
+static int parse_key(const char *key, int *ret, struct ctrd_error *err) {
+        char num[8];
+        const char *slash = strchr(key, '/');
+        size_t n = slash ? (size_t) (slash - key) : strlen(key);
+        int64_t v;
+        if (slash && strcmp(slash + 1, "tcp") != 0)
+                return ctrd_error_set(err, EINVAL, "publishing %s: ctrd publishes TCP ports only",
+                                      key);
+        if (n == 0 || n >= sizeof(num))
+                return ctrd_error_set(err, EINVAL, "invalid port %s", key);
+        memcpy(num, key, n);
+        num[n] = '\0';
+        if (ctrd_parse_int64(num, 1, 65535, &v) < 0)
+                return ctrd_error_set(err, EINVAL, "invalid port %s", key);
+        *ret = (int) v;
+        return 0;
+}
+
+static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const char *key,
+                       const char *host_ip, const char *host_port, struct ctrd_error *err) {
+        int ctr_port, port = 0;
+        uint32_t hip = 0;
+        int64_t v = 0;
+        int r = parse_key(key, &ctr_port, err);
+        if (r < 0)
+                return r;
+        if (host_ip && *host_ip && net_parse_ip(host_ip, &hip) < 0)
+                return ctrd_error_set(err, EINVAL, "invalid host IP %s for port %s", host_ip, key);
+        if (host_port && *host_port && ctrd_parse_int64(host_port, 0, 65535, &v) < 0)
+                return ctrd_error_set(err, EINVAL, "invalid host port %s for port %s", host_port, key);
+        port = (int) v;
+        struct net_proxy *p = calloc(1, sizeof(*p));
+        if (!p)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        r = net_tcp_proxy_start(e->loop, hip, &port, ip, ctr_port, &p->tcp, err);
+        if (r < 0) {
+                free(p);
+                return ctrd_error_wrap(err, "publishing port %s", key);
+        }
+        snprintf(p->ctr_id, sizeof(p->ctr_id), "%s", c->rec.id);
+        snprintf(p->key, sizeof(p->key), "%s", key);
+        snprintf(p->host_ip, sizeof(p->host_ip), "%s", host_ip ? host_ip : "");
+        p->host_port = port;
+        p->next = e->net->proxies;
+        e->net->proxies = p;
+        return 0;
+}
+
+int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, struct ctrd_error *err) {
+        json_t *bindings = json_object_get(c->host, "PortBindings"), *list, *b;
+        const char *key;
+        size_t i;
+        int r = 0;
+        json_object_foreach(bindings, key, list) {
+                json_array_foreach(list, i, b) {
+                        r = publish_one(e, c, ip, key, json_string_value(json_object_get(b, "HostIp")),
+                                        json_string_value(json_object_get(b, "HostPort")), err);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (!json_is_true(json_object_get(c->host, "PublishAllPorts")))
+                return 0;
+        json_object_foreach(json_object_get(c->config, "ExposedPorts"), key, list) {
+                if (json_object_get(bindings, key))
+                        continue;
+                r = publish_one(e, c, ip, key, NULL, NULL, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void net_ports_unpublish(struct ctrd_engine *e, const char *ctr_id) {
+        struct net_proxy **pp = &e->net->proxies;
+        while (*pp) {
+                struct net_proxy *p = *pp;
+                if (ctr_id && strcmp(p->ctr_id, ctr_id) != 0) {
+                        pp = &p->next;
+                        continue;
+                }
+                *pp = p->next;
+                net_tcp_proxy_stop(p->tcp);
+                free(p);
+        }
+}
+
+void net_ports_free_all(struct ctrd_engine *e) {
+        net_ports_unpublish(e, NULL);
+}
+
+static json_t *binding_json(const struct net_proxy *p) {
+        char port[8];
+        snprintf(port, sizeof(port), "%d", p->host_port);
+        return json_pack("{s:s, s:s}", "HostIp", *p->host_ip ? p->host_ip : "0.0.0.0",
+                         "HostPort", port);
+}
+
+json_t *net_ports_settings(struct ctrd_engine *e, struct ctr *c) {
+        json_t *o = json_object(), *v;
+        const char *key;
+        /* Exposed but unpublished ports show as null, as in Docker. */
+        json_object_foreach(json_object_get(c->config, "ExposedPorts"), key, v)
+                json_object_set_new(o, key, json_null());
+        for (struct net_proxy *p = e->net->proxies; p; p = p->next) {
+                if (strcmp(p->ctr_id, c->rec.id) != 0)
+                        continue;
+                json_t *l = json_object_get(o, p->key);
+                if (!json_is_array(l)) {
+                        l = json_array();
+                        json_object_set_new(o, p->key, l);
+                }
+                json_array_append_new(l, binding_json(p));
+        }
+        return o;
+}
+
+json_t *net_ports_list(struct ctrd_engine *e, struct ctr *c) {
+        json_t *a = json_array();
+        for (struct net_proxy *p = e->net->proxies; p; p = p->next) {
+                int port;
+                if (strcmp(p->ctr_id, c->rec.id) != 0 || parse_key(p->key, &port, NULL) < 0)
+                        continue;
+                json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:s}", "IP",
+                                                   *p->host_ip ? p->host_ip : "0.0.0.0",
+                                                   "PrivatePort", port, "PublicPort", p->host_port,
+                                                   "Type", "tcp"));
+        }
+        return a;
+}

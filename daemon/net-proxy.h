@@ -1,0 +1,20 @@
+/*
+ * A userland TCP proxy on the loop: accepts on a host address and relays
+ * each connection to a container's address, both directions, with
+ * back-pressure (a side stops being read while the other's write queue is
+ * long) and half-close (an EOF is passed on as a shutdown).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "error.h"
+
+struct net_tcp_proxy;
+
+/* Listens on host_ip:*host_port (0 = a free port, written back). */
+int net_tcp_proxy_start(uv_loop_t *loop, uint32_t host_ip, int *host_port, uint32_t ctr_ip,
+                        int ctr_port, struct net_tcp_proxy **ret, struct ctrd_error *err);
+/* Stops listening; connections in flight finish on their own. */
+void net_tcp_proxy_stop(struct net_tcp_proxy *p);

@@ -1,0 +1,18 @@
+# Networking (issue 7): netns files, netlink (libmnl), IPAM, the bridge
+# driver, published ports, /etc/hosts name resolution.
+daemon_libctrd_engine_a_SOURCES += \
+	daemon/net.h daemon/net-internal.h \
+	daemon/net-addr.c daemon/net-addr.h \
+	daemon/net-link.c daemon/net-link.h \
+	daemon/net-netns.c daemon/net-netns.h \
+	daemon/net-networks.c daemon/net-inspect.c \
+	daemon/net-bridge.c daemon/net-container.c daemon/net-settings.c \
+	daemon/net-hosts.c daemon/net-restore.c \
+	daemon/net-ports.c daemon/net-proxy.c daemon/net-proxy.h
+daemon_libctrd_engine_a_CFLAGS += $(MNL_CFLAGS)
+
+UNIT_TESTS += tests/unit/test-net-ipam
+tests_unit_test_net_ipam_SOURCES = tests/unit/test-net-ipam.c
+tests_unit_test_net_ipam_CFLAGS = $(TEST_UNIT_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_test_net_ipam_LDADD = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a \
+	$(SQLITE_LIBS) $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
