@@ -42,3 +42,6 @@ int ctl_cmd_container_inspect(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_top(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_stats(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_events(struct ctl_client *c, int argc, char *argv[]);
+
+/* cmd-pull.c: registry verbs */
+int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]);

@@ -8,6 +8,8 @@ const struct ctl_command ctl_commands[] = {
         { "version", ctl_cmd_version, "Show the ctrctl and ctrd versions" },
         { "info", ctl_cmd_info, "Show system-wide information" },
         CTL_IMAGE_COMMANDS,
+        { "pull", ctl_cmd_pull, "Download an image from a registry" },
+        { "image pull", ctl_cmd_pull, "Download an image from a registry" },
         { "run", ctl_cmd_run, "Create and run a new container from an image" },
         { "create", ctl_cmd_create, "Create a new container" },
         { "start", ctl_cmd_start, "Start one or more stopped containers" },

@@ -9,3 +9,4 @@ client_ctrctl_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 client_ctrctl_LDADD = lib/libctrd.a $(CURL_LIBS) $(JANSSON_LIBS)
 include $(top_srcdir)/client/containers.mk
 include $(top_srcdir)/client/images.mk
+include $(top_srcdir)/client/pull.mk

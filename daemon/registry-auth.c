@@ -52,6 +52,27 @@ static int dup_field(json_t *o, const char *key, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* base64("user:password") into ret's username and password. */
+static int split_auth(const char *auth, struct registry_creds *ret, struct ctrd_error *err) {
+        _cleanup_free_ char *pair = NULL;
+        size_t len = 0;
+        char *colon;
+        if (registry_base64_decode(auth, &pair, &len) < 0 || !(colon = strchr(pair, ':'))) {
+                if (pair)
+                        explicit_bzero(pair, len);
+                return ctrd_error_set(err, EINVAL, "an auth entry is not base64 of user:password");
+        }
+        *colon = '\0';
+        ret->username = strdup(pair);
+        ret->password = strdup(colon + 1);
+        explicit_bzero(pair, len);
+        if (!ret->username || !ret->password) {
+                registry_creds_clear(ret);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        return 0;
+}
+
 int registry_creds_from_header(const char *header, struct registry_creds *ret,
                                struct ctrd_error *err) {
         _cleanup_free_ char *text = NULL;
@@ -70,6 +91,10 @@ int registry_creds_from_header(const char *header, struct registry_creds *ret,
                 registry_creds_clear(ret);
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         }
+        /* Docker's AuthConfig may carry "auth", base64 of user:password, as config.json stores it. */
+        const char *auth = json_string_value(json_object_get(o, "auth"));
+        if (!ret->username && auth && *auth)
+                return split_auth(auth, ret, err);
         return 0;
 }
 
@@ -94,7 +119,7 @@ static json_t *find_auth(json_t *auths, const char *host) {
 
 int registry_creds_from_config(const char *path, const char *host, struct registry_creds *ret,
                                struct ctrd_error *err) {
-        _cleanup_free_ char *text = NULL, *pair = NULL;
+        _cleanup_free_ char *text = NULL;
         size_t len = 0;
         *ret = (struct registry_creds) { 0 };
         int r = ctrd_read_file(path, CONFIG_MAX, &text, &len, err);
@@ -109,19 +134,8 @@ int registry_creds_from_config(const char *path, const char *host, struct regist
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         if (!auth || !*auth)
                 return 0;
-        char *colon;
-        if (registry_base64_decode(auth, &pair, &len) < 0 || !(colon = strchr(pair, ':')))
-                return ctrd_error_set(err, EINVAL, "'%s': the auth entry for %s is not base64 of "
-                                      "user:password", path, host);
-        *colon = '\0';
-        ret->username = strdup(pair);
-        ret->password = strdup(colon + 1);
-        explicit_bzero(pair, len);
-        if (!ret->username || !ret->password) {
-                registry_creds_clear(ret);
-                return ctrd_error_set(err, ENOMEM, "out of memory");
-        }
-        return 0;
+        r = split_auth(auth, ret, err);
+        return r < 0 ? ctrd_error_wrap(err, "'%s', entry %s", path, host) : 0;
 }
 
 bool registry_creds_empty(const struct registry_creds *c) {

@@ -1,0 +1,85 @@
+# Sourced by the pull-*.sh tests, after lib.sh: Debian's docker-registry on a
+# free loopback port with its storage in $T, and images pushed into it with
+# skopeo. Nothing here ever names a registry that is not on 127.0.0.1.
+#
+#   start_registry NAME [htpasswd-file]   # sets REG=127.0.0.1:PORT, REG_DIR, REG_PID, REG_LOG
+#   make_image OUT.tar REPO:TAG DIR...    # a docker-save archive, one layer per directory;
+#                                         # prints the image ID
+#   push ARCHIVE REF [skopeo flags]       # skopeo copy into the registry over plain HTTP
+
+need_registry_tools() {
+        need_cmd docker-registry
+        need_cmd skopeo
+        need_cmd jq
+        need_cmd python3
+}
+
+free_port() {
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# The registry answers /v2/ with 200, or 401 when it wants credentials.
+registry_up() {
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://$1/v2/") || return 1
+        [ "$code" = 200 ] || [ "$code" = 401 ]
+}
+
+start_registry() {
+        REG_DIR="$T/registry-$1"
+        REG_LOG="$REG_DIR.log"
+        mkdir -p "$REG_DIR"
+        port=$(free_port)
+        REG="127.0.0.1:$port"
+        {
+                printf 'version: 0.1\nlog:\n  level: info\n'
+                printf 'storage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' "$REG_DIR"
+                printf 'http:\n  addr: %s\n' "$REG"
+                if [ -n "${2:-}" ]; then
+                        printf 'auth:\n  htpasswd:\n    realm: ctrd-test\n    path: %s\n' "$2"
+                fi
+        } >"$REG_DIR.yml"
+        docker-registry serve "$REG_DIR.yml" >>"$REG_LOG" 2>&1 &
+        REG_PID=$!
+        on_exit "kill -9 $REG_PID 2>/dev/null; wait $REG_PID 2>/dev/null"
+        wait_for "the registry on $REG" 10 registry_up "$REG"
+}
+
+# make_image OUT.tar REPO:TAG DIR...: each directory becomes one layer (sorted, fixed owner and times).
+make_image() {
+        out=$1 tag=$2
+        shift 2
+        n=0 tars=""
+        for d in "$@"; do
+                n=$((n + 1))
+                tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$d" \
+                        -cf "$out.layer$n" .
+                tars="$tars $out.layer$n"
+        done
+        # shellcheck disable=SC2086 # one argument per layer
+        "$CTRD_SRCDIR/tests/helpers/mkimage-docker.sh" "$out" "$tag" $tars
+        # shellcheck disable=SC2086
+        rm -f $tars
+}
+
+push() {
+        src=$1 ref=$2
+        shift 2
+        skopeo copy -q --dest-tls-verify=false "$@" "docker-archive:$src" "docker://$ref" \
+                >"$T/skopeo.log" 2>&1 || fail "skopeo could not push $ref: $(cat "$T/skopeo.log")"
+}
+
+# How many times the registry was asked for blob $2 (a digest) of repository $1.
+blob_gets() {
+        grep -c "\"GET /v2/$1/blobs/$2 " "$REG_LOG" || true
+}
+
+# The layer digests of REF's manifest, one a line.
+layer_digests() {
+        curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+                -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+                "http://$REG/v2/${1%:*}/manifests/${1##*:}" | jq -r '.layers[].digest'
+}
+
+# Layer directories, finished and in progress, of the running daemon.
+layer_count() { find "$DATA/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' | wc -l; }
+tmp_count() { find "$DATA/layers/tmp" "$DATA/image/tmp" -mindepth 1 -maxdepth 1 | wc -l; }
