@@ -27,3 +27,4 @@ tests_unit_test_router_LDADD = lib/libctrd.a $(TEST_UNIT_LIBS)
 include $(top_srcdir)/api/images.mk
 include $(top_srcdir)/api/containers-ops.mk
 include $(top_srcdir)/api/pull.mk
+include $(top_srcdir)/api/networks.mk
