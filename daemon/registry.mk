@@ -8,5 +8,5 @@ daemon_libctrd_engine_a_SOURCES += \
 daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 
 
-INTEGRATION_TESTS += tests/integration/pull-basic.sh
+INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh
 EXTRA_DIST += tests/integration/pull-lib.sh

@@ -83,3 +83,57 @@ layer_digests() {
 # Layer directories, finished and in progress, of the running daemon.
 layer_count() { find "$DATA/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' | wc -l; }
 tmp_count() { find "$DATA/layers/tmp" "$DATA/image/tmp" -mindepth 1 -maxdepth 1 | wc -l; }
+
+# start_proxy MODE: a proxy in front of $REG on its own port (PROXY=127.0.0.1:PORT, or
+# the port in $PROXY_PORT), standing in for a registry that misbehaves. MODE:
+#   slow  blob bodies at about 4 MB/s (so a test can kill it mid-layer)
+#   cut   the first blob body breaks off after 1 MB; the rest are whole
+#   fast  a plain pass-through
+start_proxy() {
+        port=${PROXY_PORT:-$(free_port)}
+        PROXY="127.0.0.1:$port"
+        cat >"$T/proxy.py" <<'PY'
+import http.server, sys, time, urllib.error, urllib.request
+upstream, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+cut = [mode == "cut"]
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a):
+        pass
+    def do_GET(self):
+        req = urllib.request.Request("http://" + upstream + self.path)
+        for h in ("Accept", "Authorization", "Range"):
+            for v in self.headers.get_all(h) or []:
+                req.add_header(h, v)
+        try:
+            resp = urllib.request.urlopen(req)
+        except urllib.error.HTTPError as e:
+            resp = e
+        body_len = int(resp.headers.get("Content-Length", "0"))
+        self.send_response(resp.status)
+        for k, v in resp.headers.items():
+            if k.lower() not in ("connection", "transfer-encoding"):
+                self.send_header(k, v)
+        self.end_headers()
+        blob = "/blobs/" in self.path
+        sent = 0
+        while sent < body_len:
+            chunk = resp.read(64 * 1024)
+            if not chunk:
+                break
+            if blob and cut[0] and sent + len(chunk) > 1024 * 1024:
+                cut[0] = False
+                self.close_connection = True
+                self.wfile.flush()
+                return
+            self.wfile.write(chunk)
+            sent += len(chunk)
+            if blob and mode == "slow":
+                time.sleep(0.016)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
+PY
+        python3 "$T/proxy.py" "$REG" "$port" "$1" >>"$T/proxy.log" 2>&1 &
+        PROXY_PID=$!
+        on_exit "kill -9 $PROXY_PID 2>/dev/null"
+        wait_for "the proxy on $PROXY" 10 registry_up "$PROXY"
+}
