@@ -13,6 +13,7 @@
 #include "daemon/engine.h"
 #include "daemon/image-pull.h"
 #include "daemon/registry-auth.h"
+#include "daemon/registry-login.h"
 
 struct pull_request {
         struct api_request *req;        /* NULL once the client left */
@@ -76,6 +77,45 @@ void api_handle_images_pull(struct api_request *req) {
         struct pull_request *p = calloc(1, sizeof(*p));
         r = p ? image_pull_start(e->images, &rq, pull_progress, pull_done, p, &err)
               : ctrd_error_set(&err, ENOMEM, "out of memory");
+        registry_creds_clear(&creds);
+        if (r < 0) {
+                free(p);
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        p->req = req;
+        api_request_on_cancel(req, pull_cancel, p);
+}
+
+static void login_done(int r, const struct ctrd_error *err, void *userdata) {
+        struct pull_request *p = userdata;
+        struct api_request *req = p->req;
+        free(p);
+        if (!req)
+                return;
+        api_request_on_cancel(req, NULL, NULL);
+        if (r == -EACCES)
+                api_reply_error(req, 401, "%s", err->msg);
+        else if (r < 0)
+                api_reply_errno(req, r, err);
+        else
+                api_reply_json(req, 200, json_pack("{s:s, s:s}", "Status", "Login Succeeded",
+                                                   "IdentityToken", ""));
+}
+
+void api_handle_auth(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        struct registry_creds creds = { 0 };
+        json_auto_t *body = NULL;
+        if (api_request_json(req, &body) < 0)
+                return;
+        const char *server = json_string_value(json_object_get(body, "serveraddress"));
+        struct pull_request *p = calloc(1, sizeof(*p));
+        int r = p ? registry_creds_from_json(body, &creds, &err)
+                  : ctrd_error_set(&err, ENOMEM, "out of memory");
+        if (r >= 0)
+                r = registry_login_start(api_request_engine(req)->loop, &api_request_engine(req)->registry,
+                                         server, &creds, login_done, p, &err);
         registry_creds_clear(&creds);
         if (r < 0) {
                 free(p);

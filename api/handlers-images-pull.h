@@ -5,3 +5,7 @@
 
 /* POST /images/create?fromImage=&tag=&platform= (called by api_handle_images_create). */
 void api_handle_images_pull(struct api_request *req);
+/* POST /auth: checks credentials against a registry, as dockerd does for docker login. */
+void api_handle_auth(struct api_request *req);
+
+#define API_REGISTRY_ROUTES { "POST", "/auth", api_handle_auth, NULL }

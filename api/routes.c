@@ -2,6 +2,7 @@
 
 #include "handlers.h"
 #include "handlers-images.h"
+#include "handlers-images-pull.h"
 #include "handlers-networks.h"
 #include "macro.h"
 
@@ -13,6 +14,7 @@ const struct api_route api_routes[] = {
         { "GET", "/ctrd/log-level", api_handle_get_log_level, NULL },
         { "POST", "/ctrd/log-level", api_handle_set_log_level, NULL },
         API_IMAGE_ROUTES,
+        API_REGISTRY_ROUTES,
         API_NETWORK_ROUTES,
         { "GET", "/events", api_handle_events, NULL },
         { "POST", "/containers/create", api_handle_container_create, NULL },

@@ -43,5 +43,11 @@ int ctl_cmd_top(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_stats(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_events(struct ctl_client *c, int argc, char *argv[]);
 
+/* cmd-networks.c: network verbs and port */
+int ctl_cmd_network(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_port(struct ctl_client *c, int argc, char *argv[]);
+
 /* cmd-pull.c: registry verbs */
 int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_login(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_logout(struct ctl_client *c, int argc, char *argv[]);

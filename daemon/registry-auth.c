@@ -73,6 +73,20 @@ static int split_auth(const char *auth, struct registry_creds *ret, struct ctrd_
         return 0;
 }
 
+int registry_creds_from_json(json_t *o, struct registry_creds *ret, struct ctrd_error *err) {
+        *ret = (struct registry_creds) { 0 };
+        if (dup_field(o, "username", &ret->username) < 0 || dup_field(o, "password", &ret->password) < 0 ||
+            dup_field(o, "identitytoken", &ret->identity_token) < 0) {
+                registry_creds_clear(ret);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        /* Docker's AuthConfig may carry "auth", base64 of user:password, as config.json stores it. */
+        const char *auth = json_string_value(json_object_get(o, "auth"));
+        if (!ret->username && auth && *auth)
+                return split_auth(auth, ret, err);
+        return 0;
+}
+
 int registry_creds_from_header(const char *header, struct registry_creds *ret,
                                struct ctrd_error *err) {
         _cleanup_free_ char *text = NULL;
@@ -86,16 +100,7 @@ int registry_creds_from_header(const char *header, struct registry_creds *ret,
         explicit_bzero(text, len);
         if (!json_is_object(o))
                 return ctrd_error_set(err, EINVAL, "X-Registry-Auth is not a JSON object");
-        if (dup_field(o, "username", &ret->username) < 0 || dup_field(o, "password", &ret->password) < 0 ||
-            dup_field(o, "identitytoken", &ret->identity_token) < 0) {
-                registry_creds_clear(ret);
-                return ctrd_error_set(err, ENOMEM, "out of memory");
-        }
-        /* Docker's AuthConfig may carry "auth", base64 of user:password, as config.json stores it. */
-        const char *auth = json_string_value(json_object_get(o, "auth"));
-        if (!ret->username && auth && *auth)
-                return split_auth(auth, ret, err);
-        return 0;
+        return registry_creds_from_json(o, ret, err);
 }
 
 /* config.json keys are "host", "https://host" or "https://host/v1/" (docker.io's old form). */

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "error.h"
@@ -21,6 +22,9 @@ struct registry_creds {
 /* Decodes X-Registry-Auth; an empty or "{}" header gives empty creds. */
 int registry_creds_from_header(const char *header, struct registry_creds *ret,
                                struct ctrd_error *err);
+
+/* Docker's AuthConfig object: username, password, identitytoken, or auth (base64 user:pass). */
+int registry_creds_from_json(json_t *o, struct registry_creds *ret, struct ctrd_error *err);
 
 /* Looks host up in a Docker config.json; -ENOENT when it has no entry for host. */
 int registry_creds_from_config(const char *path, const char *host, struct registry_creds *ret,

@@ -294,11 +294,13 @@ static int fetch_token(struct registry_client *c, const struct registry_challeng
         _cleanup_free_ char *url = NULL, *def_scope = NULL;
         char *svc = NULL, *scope = NULL;        /* curl's, freed with curl_free */
         int r = 0;
-        if (asprintf(&def_scope, "repository:%s:pull", c->repo) < 0 || exchange_setup(&x, ch->realm, NULL) < 0 ||
+        /* Without a repository (a login), no scope: the token only proves the credentials. */
+        if ((*c->repo && asprintf(&def_scope, "repository:%s:pull", c->repo) < 0) ||
+            exchange_setup(&x, ch->realm, NULL) < 0 ||
             !(svc = curl_easy_escape(x.curl, ch->service ? ch->service : "", 0)) ||
-            !(scope = curl_easy_escape(x.curl, ch->scope ? ch->scope : def_scope, 0)) ||
-            asprintf(&url, "%s%sservice=%s&scope=%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
-                     svc, scope) < 0) {
+            !(scope = curl_easy_escape(x.curl, ch->scope ? ch->scope : def_scope ? def_scope : "", 0)) ||
+            asprintf(&url, "%s%sservice=%s%s%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
+                     svc, *scope ? "&scope=" : "", scope) < 0) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
                 goto out;
         }
@@ -364,11 +366,12 @@ static int authenticate(struct registry_client *c, const char *www, struct ctrd_
         return 0;
 }
 
-/* GET base/v2/<repo>/<what>, answering one auth challenge; x holds the answer. */
+/* GET base/v2/<repo>/<what> (base/v2/ when what is NULL), answering one auth challenge. */
 static int request(struct registry_client *c, const char *what, const char *accept,
                    struct exchange *x, struct ctrd_error *err) {
         _cleanup_free_ char *url = NULL;
-        if (asprintf(&url, "%s/v2/%s/%s", c->base, c->repo, what) < 0)
+        if ((what ? asprintf(&url, "%s/v2/%s/%s", c->base, c->repo, what)
+                  : asprintf(&url, "%s/v2/", c->base)) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         struct exchange blank = *x;
         int r = run(c, x, url, accept, err);
@@ -382,7 +385,8 @@ static int request(struct registry_client *c, const char *what, const char *acce
         if (r >= 0 && x->status != 200 && x->status != 206) {
                 char why[512];
                 describe_failure(x, why, sizeof(why));
-                r = ctrd_error_set(err, status_errno(x->status), "%s/%s: %s", c->repo, what, why);
+                r = ctrd_error_set(err, status_errno(x->status), "%s/%s: %s", what ? c->repo : c->base,
+                                   what ? what : "v2/", why);
         }
         return r;
 }
@@ -440,5 +444,12 @@ int registry_stream_blob(struct registry_client *c, const char *digest, registry
                          err->msg);
         }
         *ret_bytes = got;
+        return r;
+}
+
+int registry_ping(struct registry_client *c, struct ctrd_error *err) {
+        struct exchange x = { .max = ERROR_BODY_MAX };
+        int r = request(c, NULL, NULL, &x, err);
+        exchange_clear(&x);
         return r;
 }

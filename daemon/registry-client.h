@@ -68,5 +68,11 @@ typedef int (*registry_sink_fn)(void *userdata, const void *data, size_t len);
 int registry_stream_blob(struct registry_client *c, const char *digest, registry_sink_fn sink,
                          void *userdata, uint64_t *ret_bytes, struct ctrd_error *err);
 
+/*
+ * GET /v2/, answering its challenge with the credentials: succeeds when the
+ * registry accepts them (a login). Make the client with an empty repo.
+ */
+int registry_ping(struct registry_client *c, struct ctrd_error *err);
+
 /* true for localhost, 127.0.0.0/8 and [::1], with or without a port. */
 bool registry_host_is_loopback(const char *host);
