@@ -35,7 +35,7 @@ class Api:
     def __init__(self, sock, version="v1.41"):
         self.sock, self.prefix, self.conn = sock, "/" + version, None
 
-    def call(self, method, path, body=None, ok=(200, 201, 204, 304)):
+    def call(self, method, path, body=None, ok=(200, 201, 204, 304), raw_body=False):
         hdrs = {}
         data = None
         if body is not None:
@@ -57,7 +57,7 @@ class Api:
                     raise
         if r.status not in ok:
             raise RuntimeError("%s %s: HTTP %d: %s" % (method, path, r.status, raw[:200].decode(errors="replace")))
-        if raw and r.getheader("Content-Type", "").startswith("application/json"):
+        if raw and not raw_body and r.getheader("Content-Type", "").startswith("application/json"):
             return json.loads(raw)
         return raw
 

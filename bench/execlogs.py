@@ -1,4 +1,4 @@
-# Scenario 5: exec and logs (and pull, once ctrd pulls), alternating engines.
+# Scenario 5: exec and logs, alternating engines (pull.py does the pulls).
 #   exec: `exec true` round trip into a running container over the API: create
 #         the exec, start it attached (the hijacked stream the docker CLI opens),
 #         read to its end, inspect its exit code.
@@ -13,7 +13,7 @@ import socket
 import sys
 import time
 
-from benchlib import Api, Table, UnixHTTP, alternate, na
+from benchlib import Api, Table, UnixHTTP, alternate
 
 cfg = json.load(open(sys.argv[1]))
 engines = cfg["engines"]
@@ -130,16 +130,3 @@ print(t.render())
 print("throughput (MB/s, from the medians): " + ", ".join(
     "%s %.0f" % (e["name"], cfg["log_mb"] / (sorted(times[e["name"]])[len(times[e["name"]]) // 2] / 1000))
     for e in engines if times[e["name"]]) + "\n")
-
-# The probe names a loopback port where nothing listens, so even a ctrd that
-# pulls sends nothing off the machine.
-try:
-    Api(engines[0]["sock"]).call("POST", "/images/create?fromImage=127.0.0.1:1/bench-probe&tag=latest")
-    pull = "answered"
-except RuntimeError as ex:
-    pull = str(ex)
-if "HTTP 501" in pull:
-    print(na("5c. pull: a ~100 MB image from a loopback registry", "feature not in ctrd yet: "
-             "POST /images/create?fromImage answers 501"))
-else:
-    print(na("5c. pull", "ctrd answers fromImage now; this script does not measure pulls yet"))
