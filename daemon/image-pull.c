@@ -98,6 +98,7 @@ static int resolve_manifest(struct pull_job *j) {
                 return r;
         /* An index: the manifest for our platform, by its digest. */
         struct registry_blob chosen = j->manifest.chosen;
+        j->manifest.chosen.media_type = NULL;   /* moved into chosen */
         r = fetch_manifest(j, chosen.digest, chosen.digest, &doc, digest);
         registry_manifest_clear(&j->manifest);
         if (r >= 0)

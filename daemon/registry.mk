@@ -10,5 +10,5 @@ daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 
 
 INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh \
-	tests/integration/pull-auth.sh
+	tests/integration/pull-auth.sh tests/integration/pull-index.sh
 EXTRA_DIST += tests/integration/pull-lib.sh
