@@ -21,7 +21,7 @@ enum {
         OPT_CPU_QUOTA, OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_ULIMIT, OPT_CAP_ADD, OPT_CAP_DROP,
         OPT_PRIVILEGED, OPT_READ_ONLY, OPT_SECURITY_OPT, OPT_RESTART, OPT_NETWORK,
         OPT_ENTRYPOINT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_INIT, OPT_SHM_SIZE,
-        OPT_OOM_SCORE_ADJ, OPT_HELP,
+        OPT_OOM_SCORE_ADJ, OPT_HELP, OPT_IP, OPT_NETWORK_ALIAS, OPT_DNS, OPT_ADD_HOST,
 };
 
 static const struct option create_options[] = {
@@ -56,6 +56,12 @@ static const struct option create_options[] = {
         { "label", required_argument, NULL, 'l' },
         { "network", required_argument, NULL, OPT_NETWORK },
         { "net", required_argument, NULL, OPT_NETWORK },
+        { "publish", required_argument, NULL, 'p' },
+        { "publish-all", no_argument, NULL, 'P' },
+        { "ip", required_argument, NULL, OPT_IP },
+        { "network-alias", required_argument, NULL, OPT_NETWORK_ALIAS },
+        { "dns", required_argument, NULL, OPT_DNS },
+        { "add-host", required_argument, NULL, OPT_ADD_HOST },
         { "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
         { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
         { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
@@ -90,6 +96,12 @@ static const char create_help[] =
         "      --mount mount                  Attach a filesystem mount to the container\n"
         "      --name string                  Assign a name to the container\n"
         "      --network network              Connect a container to a network\n"
+        "      --network-alias list           Add network-scoped alias for the container\n"
+        "      --ip string                    IPv4 address (e.g., 172.30.100.104)\n"
+        "  -p, --publish list                 Publish a container's port(s) to the host\n"
+        "  -P, --publish-all                  Publish all exposed ports to random ports\n"
+        "      --dns list                     Set custom DNS servers\n"
+        "      --add-host list                Add a custom host-to-IP mapping (host:ip)\n"
         "      --oom-score-adj int            Tune host's OOM preferences (-1000 to 1000)\n"
         "      --pids-limit int               Tune container pids limit (set -1 for unlimited)\n"
         "      --privileged                   Give extended privileges to this container\n"
@@ -208,6 +220,12 @@ static int apply_option(struct ctl_create_opts *o, int opt, const char *arg, str
                 return r < 0 ? r : json_object_set_new(h, "RestartPolicy", policy);
         case 'l': return ctl_add_label(member(b, "Labels", false), arg, err);
         case OPT_NETWORK: return json_object_set_new(h, "NetworkMode", json_string(arg));
+        case 'p': return ctl_add_publish(b, arg, err);
+        case 'P': return json_object_set_new(h, "PublishAllPorts", json_true());
+        case OPT_IP: return ctl_add_endpoint_setting(b, false, arg);
+        case OPT_NETWORK_ALIAS: return ctl_add_endpoint_setting(b, true, arg);
+        case OPT_DNS: return json_array_append_new(member(h, "Dns", true), json_string(arg));
+        case OPT_ADD_HOST: return json_array_append_new(member(h, "ExtraHosts", true), json_string(arg));
         case OPT_ENTRYPOINT:
                 return json_object_set_new(b, "Entrypoint", json_pack("[s]", arg));
         case OPT_STOP_SIGNAL: return json_object_set_new(b, "StopSignal", json_string(arg));
@@ -233,6 +251,7 @@ static int check_combinations(struct ctl_create_opts *o, struct ctrd_error *err)
         if (net && strcmp(net, "default") != 0)
                 json_object_set_new(json_object_get(o->body, "NetworkingConfig"), "EndpointsConfig",
                                     json_object());
+        ctl_endpoint_finish(o->body);
         return 0;
 }
 
@@ -264,7 +283,7 @@ int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create
         optind = 0;
         opterr = 0;
         /* "+": flags stop at the image; everything after it is the command. */
-        while ((opt = getopt_long(argc, argv, run ? "+de:w:u:h:v:m:c:l:it" : "+e:w:u:h:v:m:c:l:it",
+        while ((opt = getopt_long(argc, argv, run ? "+de:w:u:h:v:m:c:l:itp:P" : "+e:w:u:h:v:m:c:l:itp:P",
                                   create_options, NULL)) >= 0) {
                 if (opt == OPT_HELP) {
                         create_usage(verb);

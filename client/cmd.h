@@ -46,6 +46,11 @@ int ctl_cmd_events(struct ctl_client *c, int argc, char *argv[]);
 /* cmd-networks.c: network verbs and port */
 int ctl_cmd_network(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_port(struct ctl_client *c, int argc, char *argv[]);
+/* run/create flags: -p, --ip and --network-alias (finished once --network is known) */
+struct ctrd_error;
+int ctl_add_publish(json_t *body, const char *spec, struct ctrd_error *err);
+int ctl_add_endpoint_setting(json_t *body, bool alias, const char *value);
+void ctl_endpoint_finish(json_t *body);
 
 /* cmd-pull.c: registry verbs */
 int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]);

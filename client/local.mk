@@ -10,3 +10,4 @@ client_ctrctl_LDADD = lib/libctrd.a $(CURL_LIBS) $(JANSSON_LIBS)
 include $(top_srcdir)/client/containers.mk
 include $(top_srcdir)/client/images.mk
 include $(top_srcdir)/client/pull.mk
+include $(top_srcdir)/client/networks.mk

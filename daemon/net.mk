@@ -17,5 +17,6 @@ tests_unit_test_net_ipam_CFLAGS = $(TEST_UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_net_ipam_LDADD = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a \
 	$(SQLITE_LIBS) $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
 
-INTEGRATION_TESTS += tests/integration/net-bridge.sh tests/integration/net-ipam.sh
+INTEGRATION_TESTS += tests/integration/net-bridge.sh tests/integration/net-ipam.sh \
+	tests/integration/net-ctl.sh
 EXTRA_DIST += tests/integration/net-lib.sh
