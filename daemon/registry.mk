@@ -12,3 +12,17 @@ daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh \
 	tests/integration/pull-auth.sh tests/integration/pull-index.sh
 EXTRA_DIST += tests/integration/pull-lib.sh
+
+REGISTRY_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
+REGISTRY_TEST_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
+	$(CRYPTO_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(CURL_LIBS) $(TEST_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-registry-auth
+tests_unit_test_registry_auth_SOURCES = tests/unit/test-registry-auth.c
+tests_unit_test_registry_auth_CFLAGS = $(REGISTRY_TEST_CFLAGS)
+tests_unit_test_registry_auth_LDADD = $(REGISTRY_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-registry-manifest
+tests_unit_test_registry_manifest_SOURCES = tests/unit/test-registry-manifest.c
+tests_unit_test_registry_manifest_CFLAGS = $(REGISTRY_TEST_CFLAGS)
+tests_unit_test_registry_manifest_LDADD = $(REGISTRY_TEST_LIBS)
