@@ -2,16 +2,17 @@
  * ctrctl run and ctrctl start.
  *
  * An attached run follows the docker CLI's order (docker-api.md 3.3):
- * create, then POST /wait (condition next-exit, or removed with --rm) whose
- * headers must arrive before anything else happens, then start, then the
- * output. Until attach exists the output comes from GET /logs?follow=1,
- * which replays what the container wrote since it started and ends when it
- * stops. The wait's body then gives the exit status to return.
+ * create; attach (a hijacked connection, stdout and stderr only: -i and -t
+ * belong to the interactive work); POST /wait (condition next-exit, or
+ * removed with --rm), whose headers must arrive before the container may
+ * run; start; then the attached output until the daemon closes it. The
+ * wait's body gives the exit status to return.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -43,10 +44,6 @@ static int write_frame(void *userdata, int stream, const char *data, size_t len)
                 return -EIO;
         fflush(f);
         return 0;
-}
-
-static int feed_demux(void *userdata, const char *data, size_t len) {
-        return ctl_demux_feed(userdata, data, len);
 }
 
 /* POST start; returns 0, or the exit code docker would use, after printing the error. */
@@ -88,40 +85,47 @@ static int wait_result(const struct ctl_stream *w, const struct body_buf *body) 
         return r;
 }
 
-/* Follows the logs until the wait answers; returns the container's exit code. */
-static int follow_until_exit(struct ctl_client *c, struct ctl_streams *m, struct ctl_stream *w,
-                             const struct body_buf *wait_body, const char *id) {
+/* Copies the attach stream's frames to stdout and stderr until the daemon closes it. */
+static int copy_output(int fd, const char *extra, size_t extra_len) {
         struct ctl_demux demux;
-        struct ctl_stream logs;
-        _cleanup_free_ char *path = ctl_container_path(c, id, "/logs?follow=1&stderr=1&stdout=1");
+        char buf[32 * 1024];
         ctl_demux_init(&demux, write_frame, NULL);
-        if (!path || ctl_stream_open(c, &logs, "GET", path, NULL, feed_demux, &demux) < 0 ||
-            ctl_streams_add(m, &logs) < 0) {
-                ctl_error("out of memory");
-                return CTL_EXIT_DOCKER;
+        int r = ctl_demux_feed(&demux, extra, extra_len);
+        while (r >= 0) {
+                ssize_t n = read(fd, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        r = n < 0 ? -errno : 0;
+                        break;
+                }
+                r = ctl_demux_feed(&demux, buf, (size_t) n);
         }
-        ctl_streams_wait_done(m, w);
-        /* The logs end when the container stops; give the last lines a moment to arrive. */
-        for (int i = 0; i < 20 && !logs.done; i++)
-                ctl_streams_step(m, 100);
-        /* Output lost is said out loud: a container removed before its logs were read (--rm). */
-        if (logs.done && (logs.result < 0 || logs.status != 200))
-                ctl_stream_print_error(&logs);
-        else if (logs.done && ctl_demux_finish(&demux) < 0 && demux.sys_error_len)
+        if (r >= 0)
+                r = ctl_demux_finish(&demux);
+        if (r < 0 && demux.sys_error_len)
                 ctl_error("error from daemon in stream: %s", demux.sys_error);
-        ctl_streams_remove(m, &logs);
-        ctl_stream_close(&logs);
-        return wait_result(w, wait_body);
+        else if (r < 0)
+                ctl_error("reading the container's output: %s", strerror(-r));
+        return r;
 }
 
 static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) {
         struct ctl_streams m = { 0 };
         struct ctl_stream wait = { 0 };
         struct body_buf wait_body = { 0 };
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *extra = NULL;
+        size_t extra_len = 0;
+        _cleanup_free_ char *attach = ctl_container_path(c, id, "/attach?stderr=1&stdout=1&stream=1");
         _cleanup_free_ char *path = ctl_container_path(
                 c, id, auto_remove ? "/wait?condition=removed" : "/wait?condition=next-exit");
         int r = CTL_EXIT_DOCKER;
-        if (!path || ctl_streams_init(&m) < 0 ||
+        if (!attach || !path || ctl_hijack(c, attach, &fd, &extra, &extra_len) < 0)
+                goto finish;
+        /* Nothing comes from our stdin: half-closing says so at once, as `docker run` without -i. */
+        shutdown(fd, SHUT_WR);
+        if (ctl_streams_init(&m) < 0 ||
             ctl_stream_open(c, &wait, "POST", path, NULL, collect, &wait_body) < 0 ||
             ctl_streams_add(&m, &wait) < 0) {
                 ctl_error("out of memory");
@@ -134,8 +138,11 @@ static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) 
                 goto finish;
         }
         r = start_container(c, id);
-        if (r == 0)
-                r = follow_until_exit(c, &m, &wait, &wait_body, id);
+        if (r != 0)
+                goto finish;
+        copy_output(fd, extra, extra_len);
+        ctl_streams_wait_done(&m, &wait);
+        r = wait_result(&wait, &wait_body);
 finish:
         ctl_streams_remove(&m, &wait);
         ctl_stream_close(&wait);

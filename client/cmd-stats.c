@@ -201,14 +201,14 @@ static int64_t now_ms(void) {
 static int drive(struct ctl_streams *m, struct stats_entry *entries, size_t n,
                  const struct stats_opts *o) {
         int64_t next = now_ms() + (o->no_stream ? 0 : 500);
-        int running = 1;
-        while (running > 0) {
-                running = ctl_streams_step(m, 100);
+        int running;
+        while ((running = ctl_streams_step(m)) > 0) {
                 if (!o->no_stream && now_ms() >= next) {
                         if (print_table(entries, n, o, isatty(STDOUT_FILENO)) < 0)
                                 return 1;
                         next = now_ms() + 1000;
                 }
+                ctl_streams_poll(m, 100);
         }
         int rc = 0;
         for (size_t i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
 client_ctrctl_SOURCES += \
 	client/flags.c client/flags-mount.c client/flags-time.c client/flags.h \
 	client/format.c client/format-template.c client/format.h \
-	client/stream.c client/stream-demux.c client/stream.h
+	client/stream.c client/stream-demux.c client/stream-hijack.c client/stream.h
 
 UNIT_TESTS += tests/unit/test-ctl-flags
 tests_unit_test_ctl_flags_SOURCES = tests/unit/test-ctl-flags.c \

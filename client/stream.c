@@ -120,7 +120,7 @@ static void finish(struct ctl_stream *s, CURLcode rc) {
                 s->result = -EIO;
 }
 
-int ctl_streams_step(struct ctl_streams *m, int timeout_ms) {
+int ctl_streams_step(struct ctl_streams *m) {
         int running = 0;
         curl_multi_perform(m->multi, &running);
         CURLMsg *msg;
@@ -133,20 +133,23 @@ int ctl_streams_step(struct ctl_streams *m, int timeout_ms) {
                 if (s)
                         finish(s, msg->data.result);
         }
-        if (running > 0 && timeout_ms > 0)
-                curl_multi_poll(m->multi, NULL, 0, timeout_ms, NULL);
         return running;
 }
 
+void ctl_streams_poll(struct ctl_streams *m, int timeout_ms) {
+        curl_multi_poll(m->multi, NULL, 0, timeout_ms, NULL);
+}
+
 int ctl_streams_wait_headers(struct ctl_streams *m, struct ctl_stream *s) {
-        while (!s->headers_done && !s->done)
-                ctl_streams_step(m, 1000);
+        /* Check after every step, before sleeping: the headers may just have come in. */
+        while (ctl_streams_step(m), !s->headers_done && !s->done)
+                ctl_streams_poll(m, 1000);
         return s->result;
 }
 
 int ctl_streams_wait_done(struct ctl_streams *m, struct ctl_stream *s) {
-        while (!s->done)
-                ctl_streams_step(m, 1000);
+        while (ctl_streams_step(m), !s->done)
+                ctl_streams_poll(m, 1000);
         return s->result;
 }
 

@@ -47,8 +47,10 @@ int ctl_streams_add(struct ctl_streams *m, struct ctl_stream *s);
 void ctl_streams_remove(struct ctl_streams *m, struct ctl_stream *s);
 void ctl_streams_done(struct ctl_streams *m);
 
-/* Moves data for up to timeout_ms; returns how many transfers are still running. */
-int ctl_streams_step(struct ctl_streams *m, int timeout_ms);
+/* Moves whatever data is ready, without waiting; returns how many transfers still run. */
+int ctl_streams_step(struct ctl_streams *m);
+/* Sleeps until one of the transfers has something to do, or timeout_ms. */
+void ctl_streams_poll(struct ctl_streams *m, int timeout_ms);
 
 /* Drives m until s has its headers (or ended); returns s->result. */
 int ctl_streams_wait_headers(struct ctl_streams *m, struct ctl_stream *s);
@@ -61,6 +63,14 @@ int ctl_stream_run(struct ctl_stream *s);
 
 /* Prints the daemon's error for a non-2xx stream (or the transport error); returns -EIO. */
 int ctl_stream_print_error(const struct ctl_stream *s);
+
+/*
+ * POST path as an HTTP upgrade (attach). On the 101 *ret_fd is the raw
+ * connection and *ret_extra (heap, may be empty) holds stream bytes that came
+ * with the headers. Otherwise prints the daemon's error and fails (-ENOENT on 404).
+ */
+int ctl_hijack(struct ctl_client *c, const char *path, int *ret_fd, char **ret_extra,
+               size_t *ret_extra_len);
 
 /*
  * Docker's multiplexed framing: 8-byte headers (stream, 0, 0, 0, big-endian
