@@ -18,9 +18,10 @@ tests_unit_test_ctl_format_LDADD = lib/libctrd.a $(JANSSON_LIBS) $(TEST_UNIT_LIB
 
 UNIT_TESTS += tests/unit/test-ctl-stream
 tests_unit_test_ctl_stream_SOURCES = tests/unit/test-ctl-stream.c \
-	client/stream-demux.c client/stream.h
-tests_unit_test_ctl_stream_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/client
-tests_unit_test_ctl_stream_LDADD = lib/libctrd.a $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
+	client/stream-demux.c client/stream-hijack.c client/stream.h client/http.c client/http.h
+tests_unit_test_ctl_stream_CFLAGS = $(TEST_UNIT_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) \
+	-I$(top_srcdir)/client
+tests_unit_test_ctl_stream_LDADD = lib/libctrd.a $(CURL_LIBS) $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
 
 client_ctrctl_SOURCES += \
 	client/cmd-containers.h client/cmd-common.c \
