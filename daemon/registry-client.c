@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "daemon/registry-internal.h"
 #include "daemon/registry-manifest.h"
 #include "log.h"
 
@@ -18,28 +20,6 @@
 #define TOKEN_MAX (64 * 1024)
 #define MANIFEST_MAX (4 * 1024 * 1024)
 #define RESUME_TRIES 3
-
-struct registry_client {
-        char *base;
-        char *repo;
-        struct registry_creds creds;
-        pthread_mutex_t lock;
-        char *authorization;    /* "Authorization: ..." once a challenge was answered */
-};
-
-/* One exchange: what came back, and where the body goes. */
-struct exchange {
-        CURL *curl;
-        long status;
-        uint64_t resume_from;   /* bytes the sink already has */
-        registry_sink_fn sink;  /* 2xx bodies; NULL: into doc */
-        void *userdata;
-        int sink_error;
-        uint64_t delivered;
-        size_t max;
-        struct registry_doc doc; /* the body of a document or of an error */
-        char *www_authenticate;
-};
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(CURL *, curl_easy_cleanup);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct curl_slist *, curl_slist_free_all);
@@ -117,6 +97,10 @@ void registry_client_free(struct registry_client *c) {
         free(c);
 }
 
+void registry_client_want_push(struct registry_client *c) {
+        c->push = true;
+}
+
 const char *registry_client_base(const struct registry_client *c) {
         return c->base;
 }
@@ -184,19 +168,33 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata) {
                 free(x->doc.content_type);
                 free(x->doc.digest);
                 free(x->www_authenticate);
-                x->doc.content_type = x->doc.digest = x->www_authenticate = NULL;
+                free(x->location);
+                x->doc.content_type = x->doc.digest = x->www_authenticate = x->location = NULL;
                 return len;
         }
+        set_header(&x->location, header_value(line, len, "Location"));
         set_header(&x->doc.content_type, header_value(line, len, "Content-Type"));
         set_header(&x->doc.digest, header_value(line, len, "Docker-Content-Digest"));
         set_header(&x->www_authenticate, header_value(line, len, "WWW-Authenticate"));
         return len;
 }
 
-static void exchange_clear(struct exchange *x) {
+static size_t on_upload(char *buf, size_t size, size_t n, void *userdata) {
+        struct exchange *x = userdata;
+        ssize_t got = pread(x->upload_fd, buf, size * n, (off_t) x->upload_off);
+        if (got < 0)
+                return CURL_READFUNC_ABORT;
+        x->upload_off += (uint64_t) got;
+        if (x->upload_progress)
+                x->upload_progress(x->userdata, x->upload_off, x->upload_len);
+        return (size_t) got;
+}
+
+void registry_exchange_clear(struct exchange *x) {
         registry_doc_clear(&x->doc);
         free(x->www_authenticate);
-        x->www_authenticate = NULL;
+        free(x->location);
+        x->www_authenticate = x->location = NULL;
         curl_easy_cleanup(x->curl);
         x->curl = NULL;
 }
@@ -223,6 +221,22 @@ static int exchange_setup(struct exchange *x, const char *url, struct curl_slist
         curl_easy_setopt(h, CURLOPT_USERAGENT, "ctrd/" PACKAGE_VERSION);
         curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        if (x->method)
+                curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
+        if (x->method && strcmp(x->method, "HEAD") == 0)
+                curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        if (x->payload) {
+                curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->payload);
+                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) x->payload_len);
+        } else if (x->has_upload) {
+                x->upload_off = 0;
+                curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+                curl_easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
+                curl_easy_setopt(h, CURLOPT_READDATA, x);
+                curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t) x->upload_len);
+        } else if (x->method && strcmp(x->method, "POST") == 0) {
+                curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        }
         if (x->resume_from > 0) {
                 char range[48];
                 snprintf(range, sizeof(range), "%" PRIu64 "-", x->resume_from);
@@ -251,12 +265,15 @@ static int status_errno(long status) {
 static int run(struct registry_client *c, struct exchange *x, const char *url,
                const char *accept, struct ctrd_error *err) {
         _cleanup_(curl_slist_free_allp) struct curl_slist *headers = NULL;
-        _cleanup_free_ char *accept_line = NULL;
-        if (accept && asprintf(&accept_line, "Accept: %s", accept) < 0)
+        _cleanup_free_ char *accept_line = NULL, *type_line = NULL;
+        if ((accept && asprintf(&accept_line, "Accept: %s", accept) < 0) ||
+            (x->content_type && asprintf(&type_line, "Content-Type: %s", x->content_type) < 0))
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         pthread_mutex_lock(&c->lock);
         if (accept_line)
                 headers = curl_slist_append(headers, accept_line);
+        if (type_line)
+                headers = curl_slist_append(headers, type_line);
         if (c->authorization)
                 headers = curl_slist_append(headers, c->authorization);
         pthread_mutex_unlock(&c->lock);
@@ -295,7 +312,8 @@ static int fetch_token(struct registry_client *c, const struct registry_challeng
         char *svc = NULL, *scope = NULL;        /* curl's, freed with curl_free */
         int r = 0;
         /* Without a repository (a login), no scope: the token only proves the credentials. */
-        if ((*c->repo && asprintf(&def_scope, "repository:%s:pull", c->repo) < 0) ||
+        if ((*c->repo && asprintf(&def_scope, "repository:%s:%s", c->repo,
+                                  c->push ? "pull,push" : "pull") < 0) ||
             exchange_setup(&x, ch->realm, NULL) < 0 ||
             !(svc = curl_easy_escape(x.curl, ch->service ? ch->service : "", 0)) ||
             !(scope = curl_easy_escape(x.curl, ch->scope ? ch->scope : def_scope ? def_scope : "", 0)) ||
@@ -325,7 +343,7 @@ out:
                 explicit_bzero(x.doc.body, x.doc.len);
         curl_free(svc);
         curl_free(scope);
-        exchange_clear(&x);
+        registry_exchange_clear(&x);
         return r;
 }
 
@@ -366,27 +384,34 @@ static int authenticate(struct registry_client *c, const char *www, struct ctrd_
         return 0;
 }
 
-/* GET base/v2/<repo>/<what> (base/v2/ when what is NULL), answering one auth challenge. */
-static int request(struct registry_client *c, const char *what, const char *accept,
-                   struct exchange *x, struct ctrd_error *err) {
-        _cleanup_free_ char *url = NULL;
-        if ((what ? asprintf(&url, "%s/v2/%s/%s", c->base, c->repo, what)
-                  : asprintf(&url, "%s/v2/", c->base)) < 0)
+static char *url_for(struct registry_client *c, const char *what) {
+        char *url = NULL;
+        int r = !what ? asprintf(&url, "%s/v2/", c->base)
+              : strncmp(what, "http://", 7) == 0 || strncmp(what, "https://", 8) == 0 ? asprintf(&url, "%s", what)
+              : what[0] == '/' ? asprintf(&url, "%s%s", c->base, what)
+              : asprintf(&url, "%s/v2/%s/%s", c->base, c->repo, what);
+        return r < 0 ? NULL : url;
+}
+
+int registry_request(struct registry_client *c, const char *what, const char *accept,
+                     struct exchange *x, struct ctrd_error *err) {
+        _cleanup_free_ char *url = url_for(c, what);
+        if (!url)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         struct exchange blank = *x;
         int r = run(c, x, url, accept, err);
         if (r >= 0 && x->status == 401 && x->www_authenticate && x->delivered == 0) {
                 r = authenticate(c, x->www_authenticate, err);
-                exchange_clear(x);
+                registry_exchange_clear(x);
                 *x = blank;
                 if (r >= 0)
                         r = run(c, x, url, accept, err);
         }
-        if (r >= 0 && x->status != 200 && x->status != 206) {
+        if (r >= 0 && (x->status < 200 || x->status >= 300)) {
                 char why[512];
                 describe_failure(x, why, sizeof(why));
-                r = ctrd_error_set(err, status_errno(x->status), "%s/%s: %s", what ? c->repo : c->base,
-                                   what ? what : "v2/", why);
+                r = ctrd_error_set(err, status_errno(x->status), "%s%s%s: %s", what ? c->repo : c->base,
+                                   what ? "/" : "/v2/", what && !strstr(what, "://") ? what : "", why);
         }
         return r;
 }
@@ -394,14 +419,14 @@ static int request(struct registry_client *c, const char *what, const char *acce
 static int get_doc(struct registry_client *c, const char *what, const char *accept, size_t max,
                    struct registry_doc *ret, struct ctrd_error *err) {
         struct exchange x = { .max = max };
-        int r = request(c, what, accept, &x, err);
+        int r = registry_request(c, what, accept, &x, err);
         if (r >= 0) {
                 *ret = x.doc;
                 x.doc = (struct registry_doc) { 0 };
                 if (!ret->body && !(ret->body = strdup("")))
                         r = ctrd_error_set(err, ENOMEM, "out of memory");
         }
-        exchange_clear(&x);
+        registry_exchange_clear(&x);
         return r;
 }
 
@@ -431,10 +456,10 @@ int registry_stream_blob(struct registry_client *c, const char *digest, registry
         for (int attempt = 0; attempt <= RESUME_TRIES; attempt++) {
                 struct exchange x = { .sink = sink, .userdata = userdata, .resume_from = got };
                 ctrd_error_clear(err);
-                r = request(c, what, NULL, &x, err);
+                r = registry_request(c, what, NULL, &x, err);
                 got += x.delivered;
                 bool progressed = x.delivered > 0;
-                exchange_clear(&x);
+                registry_exchange_clear(&x);
                 /* Only a broken transfer that made progress is worth resuming. */
                 if (r != -ECONNABORTED && r != -ETIMEDOUT)
                         break;
@@ -449,7 +474,7 @@ int registry_stream_blob(struct registry_client *c, const char *digest, registry
 
 int registry_ping(struct registry_client *c, struct ctrd_error *err) {
         struct exchange x = { .max = ERROR_BODY_MAX };
-        int r = request(c, NULL, NULL, &x, err);
-        exchange_clear(&x);
+        int r = registry_request(c, NULL, NULL, &x, err);
+        registry_exchange_clear(&x);
         return r;
 }

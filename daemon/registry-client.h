@@ -38,6 +38,9 @@ int registry_client_new(const struct registry_options *opts, const char *domain,
                         struct ctrd_error *err);
 void registry_client_free(struct registry_client *c);
 
+/* Tokens asked from now on cover pushing too (scope "pull,push"). */
+void registry_client_want_push(struct registry_client *c);
+
 /* "https://host" or "http://host": where the client talks to. */
 const char *registry_client_base(const struct registry_client *c);
 
