@@ -9,6 +9,7 @@
  * wait's body gives the exit status to return.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,16 +86,47 @@ static int wait_result(const struct ctl_stream *w, const struct body_buf *body) 
         return r;
 }
 
+/*
+ * docker run's default --sig-proxy: a signal we receive while attached is
+ * passed to the container instead of ending us; the container's exit then
+ * ends the stream. The handler only records the signal; read() returns EINTR
+ * (no SA_RESTART) and the copy loop forwards it.
+ */
+static volatile sig_atomic_t pending_signal;
+static const int proxied_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void on_signal(int sig) {
+        pending_signal = sig;
+}
+
+static void proxy_signals(bool on) {
+        struct sigaction sa = { .sa_handler = on ? on_signal : SIG_DFL };
+        for (size_t i = 0; i < ARRAY_SIZE(proxied_signals); i++)
+                sigaction(proxied_signals[i], &sa, NULL);
+}
+
+static void forward_signal(struct ctl_client *c, const char *id, int sig) {
+        _cleanup_free_ char *path = ctl_container_path(c, id, "/kill");
+        if (path && ctl_path_add_query(c, &path, "signal", sigabbrev_np(sig)) >= 0)
+                ctl_call(c, "POST", path, NULL, NULL);
+}
+
 /* Copies the attach stream's frames to stdout and stderr until the daemon closes it. */
-static int copy_output(int fd, const char *extra, size_t extra_len) {
+static int copy_output(struct ctl_client *c, const char *id, int fd, const char *extra,
+                       size_t extra_len) {
         struct ctl_demux demux;
         char buf[32 * 1024];
         ctl_demux_init(&demux, write_frame, NULL);
         int r = ctl_demux_feed(&demux, extra, extra_len);
         while (r >= 0) {
                 ssize_t n = read(fd, buf, sizeof(buf));
-                if (n < 0 && errno == EINTR)
+                if (n < 0 && errno == EINTR) {
+                        int sig = pending_signal;
+                        pending_signal = 0;
+                        if (sig)
+                                forward_signal(c, id, sig);
                         continue;
+                }
                 if (n <= 0) {
                         r = n < 0 ? -errno : 0;
                         break;
@@ -140,7 +172,9 @@ static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) 
         r = start_container(c, id);
         if (r != 0)
                 goto finish;
-        copy_output(fd, extra, extra_len);
+        proxy_signals(true);
+        copy_output(c, id, fd, extra, extra_len);
+        proxy_signals(false);
         ctl_streams_wait_done(&m, &wait);
         r = wait_result(&wait, &wait_body);
 finish:

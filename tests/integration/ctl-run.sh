@@ -95,6 +95,19 @@ expect_rc 0 ctl run -d --name d1 busybox sleep 60
 assert_eq "${#OUT}" 64 "run -d prints the full ID"
 assert_eq "$(ctl inspect -f '{{.Id}} {{.State.Running}}' d1)" "$OUT true"
 
+# A signal to an attached run goes to the container (docker's --sig-proxy).
+"$CTRCTL" -H "unix://$SOCK" run --name sp busybox \
+        sh -c 'trap "echo got INT; exit 5" INT; echo ready; while :; do sleep 0.1; done' > "$T/sp.out" 2>&1 &
+runner=$!
+on_exit "kill $runner 2>/dev/null"
+i=0
+while ! grep -q ready "$T/sp.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$runner"
+rc=0
+wait "$runner" || rc=$?
+assert_eq "$rc" 5 "run's status after the container handled the forwarded SIGINT"
+assert_contains "$(cat "$T/sp.out")" "got INT"
+
 # Our own errors and the daemon's: docker's statuses and messages.
 expect_rc 125 ctl run -i busybox true
 assert_eq "$ERR" "ctrctl: interactive mode is not supported yet"
