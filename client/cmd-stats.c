@@ -26,6 +26,7 @@ struct stats_entry {
         struct ctl_stream stream;
         struct ctl_lines lines;
         json_t *last;                   /* newest sample */
+        bool failed;                    /* the daemon refused (no such container, ...) */
 };
 
 struct stats_opts {
@@ -143,6 +144,8 @@ static int print_table(struct stats_entry *entries, size_t n, const struct stats
                 json_decref(h);
         }
         for (size_t i = 0; i < n && r >= 0; i++) {
+                if (entries[i].failed)
+                        continue;       /* its error was printed instead, as docker does */
                 json_t *row = stats_row(&entries[i], o->no_trunc);
                 r = row ? ctl_format_row(&fmt, row, &err) : -ENOMEM;
                 json_decref(row);
@@ -216,6 +219,7 @@ static int drive(struct ctl_streams *m, struct stats_entry *entries, size_t n,
                 ctl_lines_feed(&e->lines, "\n", 1);     /* a last object without its newline */
                 if (e->stream.result < 0 || e->stream.status < 200 || e->stream.status >= 300) {
                         ctl_stream_print_error(&e->stream);
+                        e->failed = true;
                         rc = 1;
                 }
         }
