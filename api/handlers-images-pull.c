@@ -1,5 +1,6 @@
 /*
- * POST /images/create?fromImage=: a pull, answered as Docker answers it.
+ * POST /images/create?fromImage= (a pull), POST /images/{name}/push and
+ * POST /auth, answered as Docker answers them.
  * The status line waits for the first progress message, so a reference the
  * registry does not know still gets a plain 404 (as from dockerd); after
  * that the answer is a 200 stream of progress objects and a failure travels
@@ -12,6 +13,7 @@
 
 #include "daemon/engine.h"
 #include "daemon/image-pull.h"
+#include "daemon/image-push.h"
 #include "daemon/registry-auth.h"
 #include "daemon/registry-login.h"
 
@@ -116,6 +118,34 @@ void api_handle_auth(struct api_request *req) {
         if (r >= 0)
                 r = registry_login_start(api_request_engine(req)->loop, &api_request_engine(req)->registry,
                                          server, &creds, login_done, p, &err);
+        registry_creds_clear(&creds);
+        if (r < 0) {
+                free(p);
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        p->req = req;
+        api_request_on_cancel(req, pull_cancel, p);
+}
+
+void api_handle_image_push(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        struct registry_creds creds = { 0 };
+        struct ctrd_engine *e = api_request_engine(req);
+        int r = registry_creds_from_header(api_request_header(req, "X-Registry-Auth"), &creds, &err);
+        if (r < 0) {
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        struct image_push_request rq = {
+                .name = api_request_param(req, "name"),
+                .tag = api_request_query(req, "tag"),
+                .creds = &creds,
+                .opts = &e->registry,
+        };
+        struct pull_request *p = calloc(1, sizeof(*p));
+        r = p ? image_push_start(e->images, &rq, pull_progress, pull_done, p, &err)
+              : ctrd_error_set(&err, ENOMEM, "out of memory");
         registry_creds_clear(&creds);
         if (r < 0) {
                 free(p);

@@ -142,8 +142,10 @@ static void show(struct progress *p, json_t *m) {
         }
         if (!status || p->quiet)
                 return;
-        bool downloading = strcmp(status, "Downloading") == 0;
-        if (!id || strncmp(status, "Pulling from", 12) == 0) {
+        /* Downloading and Pushing lines carry a byte count: a bar on a terminal, nothing otherwise. */
+        bool downloading = json_integer_value(json_object_get(json_object_get(m, "progressDetail"),
+                                                              "total")) > 0;
+        if (!id || strncmp(status, "Pulling from", 12) == 0 || strchr(id, ':')) {
                 printf(id ? "%2$s: %1$s\n" : "%s\n", status, id);
         } else if (p->tty) {
                 char text[160];
@@ -183,15 +185,12 @@ static int on_data(void *userdata, const char *data, size_t len) {
         return 0;
 }
 
-static int do_pull(struct ctl_client *c, const char *ref, const char *platform, bool quiet) {
-        _cleanup_free_ char *path = NULL, *eref = ctl_urlencode(c, ref), *host = registry_of(ref);
-        _cleanup_free_ char *eplat = platform ? ctl_urlencode(c, platform) : NULL;
+/* POSTs path with the credentials for ref's registry and shows the progress stream. */
+static int transfer(struct ctl_client *c, const char *path, const char *ref, bool quiet) {
+        _cleanup_free_ char *host = registry_of(ref);
         _cleanup_free_ char *auth = host ? auth_header(host) : NULL;
         struct progress p = { .tty = !quiet && isatty(STDOUT_FILENO), .quiet = quiet };
         struct ctl_stream s = { 0 };
-        if (!eref || asprintf(&path, "/images/create?fromImage=%s%s%s", eref,
-                              eplat ? "&platform=" : "", eplat ? eplat : "") < 0)
-                return 1;
         int r = ctl_stream_open(c, &s, "POST", path, NULL, on_data, &p);
         if (r >= 0 && auth) {
                 s.headers = curl_slist_append(s.headers, auth);
@@ -209,6 +208,15 @@ static int do_pull(struct ctl_client *c, const char *ref, const char *platform, 
         if (r >= 0 && !p.failed && quiet)
                 printf("%s\n", ref);
         return r < 0 || p.failed ? 1 : 0;
+}
+
+static int do_pull(struct ctl_client *c, const char *ref, const char *platform, bool quiet) {
+        _cleanup_free_ char *path = NULL, *eref = ctl_urlencode(c, ref);
+        _cleanup_free_ char *eplat = platform ? ctl_urlencode(c, platform) : NULL;
+        if (!eref || asprintf(&path, "/images/create?fromImage=%s%s%s", eref,
+                              eplat ? "&platform=" : "", eplat ? eplat : "") < 0)
+                return 1;
+        return transfer(c, path, ref, quiet);
 }
 
 int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]) {
@@ -363,4 +371,34 @@ int ctl_cmd_logout(struct ctl_client *c, int argc, char *argv[]) {
         else if (r >= 0)
                 printf("Removing login credentials for %s\n", server);
         return r < 0 && r != -ENOENT ? 1 : 0;
+}
+
+int ctl_cmd_push(struct ctl_client *c, int argc, char *argv[]) {
+        optind = 0;     /* full getopt reset: options may follow operands, as in docker */
+        static const struct option opts[] = {
+                { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, {}
+        };
+        bool quiet = false;
+        int o;
+        while ((o = getopt_long(argc, argv, "qh", opts, NULL)) >= 0) {
+                if (o == 'q')
+                        quiet = true;
+                else {
+                        printf("Usage: ctrctl push [-q] NAME[:TAG]\n");
+                        return o == 'h' ? 0 : 1;
+                }
+        }
+        if (argc - optind != 1) {
+                ctl_error("\"push\" requires exactly 1 argument");
+                return 1;
+        }
+        /* NAME[:TAG]: the tag is after the last ':' that follows the last '/'. */
+        const char *ref = argv[optind], *slash = strrchr(ref, '/'), *colon = strrchr(ref, ':');
+        bool tagged = colon && (!slash || colon > slash);
+        _cleanup_free_ char *name = tagged ? strndup(ref, (size_t) (colon - ref)) : strdup(ref);
+        /* The name goes into the path as it is (the docker CLI does the same): its '/' separate. */
+        _cleanup_free_ char *etag = ctl_urlencode(c, tagged ? colon + 1 : "latest"), *path = NULL;
+        if (!name || !etag || asprintf(&path, "/images/%s/push?tag=%s", name, etag) < 0)
+                return 1;
+        return transfer(c, path, ref, quiet);
 }

@@ -54,5 +54,6 @@ void ctl_endpoint_finish(json_t *body);
 
 /* cmd-pull.c: registry verbs */
 int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_push(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_login(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_logout(struct ctl_client *c, int argc, char *argv[]);

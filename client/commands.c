@@ -10,6 +10,8 @@ const struct ctl_command ctl_commands[] = {
         CTL_IMAGE_COMMANDS,
         { "pull", ctl_cmd_pull, "Download an image from a registry" },
         { "image pull", ctl_cmd_pull, "Download an image from a registry" },
+        { "push", ctl_cmd_push, "Upload an image to a registry" },
+        { "image push", ctl_cmd_push, "Upload an image to a registry" },
         { "login", ctl_cmd_login, "Log in to a registry" },
         { "logout", ctl_cmd_logout, "Log out from a registry" },
         { "run", ctl_cmd_run, "Create and run a new container from an image" },

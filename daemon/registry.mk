@@ -5,12 +5,15 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/registry-client.c daemon/registry-client.h \
 	daemon/registry-layer.c daemon/registry-layer.h \
 	daemon/registry-login.c daemon/registry-login.h \
-	daemon/image-pull.c daemon/image-pull.h
+	daemon/registry-upload.c daemon/registry-upload.h \
+	daemon/image-pull.c daemon/image-pull.h \
+	daemon/image-push.c daemon/image-push.h
 daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 
 
 INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh \
-	tests/integration/pull-auth.sh tests/integration/pull-index.sh tests/integration/pull-perf.sh
+	tests/integration/pull-auth.sh tests/integration/pull-index.sh tests/integration/pull-perf.sh \
+	tests/integration/pull-push.sh
 EXTRA_DIST += tests/integration/pull-lib.sh
 
 REGISTRY_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
