@@ -1,6 +1,6 @@
 /*
  * POST /images/create?fromImage= (a pull), POST /images/{name}/push and
- * POST /auth, answered as Docker answers them.
+ * POST /auth and GET /distribution/{name}/json, answered as Docker answers them.
  * The status line waits for the first progress message, so a reference the
  * registry does not know still gets a plain 404 (as from dockerd); after
  * that the answer is a 200 stream of progress objects and a failure travels
@@ -15,6 +15,7 @@
 #include "daemon/image-pull.h"
 #include "daemon/image-push.h"
 #include "daemon/registry-auth.h"
+#include "daemon/registry-distribution.h"
 #include "daemon/registry-login.h"
 
 struct pull_request {
@@ -146,6 +147,41 @@ void api_handle_image_push(struct api_request *req) {
         struct pull_request *p = calloc(1, sizeof(*p));
         r = p ? image_push_start(e->images, &rq, pull_progress, pull_done, p, &err)
               : ctrd_error_set(&err, ENOMEM, "out of memory");
+        registry_creds_clear(&creds);
+        if (r < 0) {
+                free(p);
+                api_reply_errno(req, r, &err);
+                return;
+        }
+        p->req = req;
+        api_request_on_cancel(req, pull_cancel, p);
+}
+
+static void distribution_done(int r, const struct ctrd_error *err, json_t *result, void *userdata) {
+        struct pull_request *p = userdata;
+        struct api_request *req = p->req;
+        free(p);
+        if (!req)
+                return;
+        api_request_on_cancel(req, NULL, NULL);
+        if (r == -EACCES)
+                api_reply_error(req, 401, "%s", err->msg);
+        else if (r < 0)
+                api_reply_errno(req, r, err);
+        else
+                api_reply_json(req, 200, json_incref(result));
+}
+
+void api_handle_distribution(struct api_request *req) {
+        struct ctrd_error err = { 0 };
+        struct registry_creds creds = { 0 };
+        struct ctrd_engine *e = api_request_engine(req);
+        struct pull_request *p = calloc(1, sizeof(*p));
+        int r = p ? registry_creds_from_header(api_request_header(req, "X-Registry-Auth"), &creds, &err)
+                  : ctrd_error_set(&err, ENOMEM, "out of memory");
+        if (r >= 0)
+                r = registry_distribution_start(e->loop, &e->registry, api_request_param(req, "name"),
+                                                &creds, distribution_done, p, &err);
         registry_creds_clear(&creds);
         if (r < 0) {
                 free(p);

@@ -66,6 +66,19 @@ skopeo copy -q --all --dest-tls-verify=false "oci:$L:v1" "docker://$REG/multi:v1
 
 start_ctrd_for_containers
 
+# What the registry offers, without pulling: the index and both platforms.
+out=$(api GET "/distribution/$REG/multi:v1/json")
+assert_eq "$(st)" 200 "distribution: $out"
+assert_eq "$(echo "$out" | jq -r .Descriptor.digest)" "$index_digest" "distribution digest"
+assert_eq "$(echo "$out" | jq -r .Descriptor.mediaType)" "application/vnd.oci.image.index.v1+json" \
+        "distribution media type"
+assert_eq "$(echo "$out" | jq -r '[.Platforms[].architecture] | sort | join(" ")')" \
+        "$(printf '%s\n' "$host" "$other" | sort | tr '\n' ' ' | sed 's/ $//')" "distribution platforms"
+out=$(api GET "/distribution/$REG/multi@$(echo "$out" | jq -r .Descriptor.digest)/json")
+assert_eq "$(st)" 200 "distribution by digest"
+api GET "/distribution/$REG/multi:nope/json" >/dev/null
+assert_eq "$(st)" 404 "distribution of a missing tag"
+
 out=$(ctl pull "$REG/multi:v1") || fail "pull of an index: $out $(tail -20 "$T/ctrd.log")"
 assert_contains "$out" "Digest: $index_digest"
 assert_eq "$(ctl run --rm --network none "$REG/multi:v1" cat /etc/arch)" "$host" "the host's platform"
