@@ -163,6 +163,8 @@ static int plug_endpoints(struct ctr *c, const char *netns, struct ctrd_error *e
                 if (r >= 0)
                         r = net_bridge_ensure(&n, err);
                 if (r >= 0)
+                        r = net_masq_ensure(e, &n, err);
+                if (r >= 0)
                         r = net_bridge_plug(&n, netns, veth, (int) i, ip, i == 0, err);
                 if (r >= 0 && i == 0)
                         r = net_ports_publish(e, c, ip, err);

@@ -126,6 +126,7 @@ static int remove_network(struct ctrd_engine *e, const struct store_network *n,
         if (network_active(e, n))
                 return ctrd_error_set(err, EBUSY, "error while removing network: network %s id %s "
                                       "has active endpoints", n->name, n->id);
+        net_masq_remove(e, n);
         int r = net_bridge_remove(n, err);
         if (r >= 0)
                 r = store_network_remove(e->store, n->id, err);

@@ -13,6 +13,8 @@ struct net_proxy;
 
 struct net_manager {
         struct net_proxy *proxies;      /* every published port, all containers */
+        char **masq;                    /* bridges whose nftables table is in place */
+        size_t n_masq;
 };
 
 /* Finds a network by name, full ID or unique ID prefix; -ENOENT "network x not found". */
@@ -37,6 +39,10 @@ int net_bridge_plug(const struct store_network *n, const char *netns, const char
                     int index, uint32_t ip, bool primary, struct ctrd_error *err);
 /* Deletes veths on n's bridge that are not in keep (NULL-terminated). */
 void net_bridge_clean_orphans(const struct store_network *n, char **keep);
+
+/* net-masq.c: masquerade and forwarding for a non-internal bridge network (nftables). */
+int net_masq_ensure(struct ctrd_engine *e, const struct store_network *n, struct ctrd_error *err);
+void net_masq_remove(struct ctrd_engine *e, const struct store_network *n);
 
 /* net-hosts.c: rewrites the network section of every member's /etc/hosts. */
 void net_hosts_refresh(struct ctrd_engine *e, const char *network_id);

@@ -95,6 +95,9 @@ void net_manager_free(struct ctrd_engine *e) {
         if (!e->net)
                 return;
         net_ports_free_all(e);
+        for (size_t i = 0; i < e->net->n_masq; i++)
+                free(e->net->masq[i]);
+        free(e->net->masq);
         free(e->net);
         e->net = NULL;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Networking end to end: a user-defined bridge network where containers reach
 # each other by name and alias, a published port served to curl on the host,
-# --network none (lo only, up), container: mode, and nothing left behind.
+# --network none (lo only, up), container: mode, masquerade rules, and
+# nothing left behind.
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 need_root
 need_cmd jq
@@ -26,6 +27,8 @@ create_net_container web "$web" sh -c "mkdir -p /www && echo hello-$$ > /www/ind
 api POST /containers/web/start >/dev/null
 assert_eq "$(st)" 204 "start web: $(cat "$T/body")"
 ip link show "$BR_USER" >/dev/null 2>&1 || fail "bridge $BR_USER was not created"
+assert_contains "$(nft list table ip "ctrd-$BR_USER")" "ip saddr $SUBNET2 oifname != \"$BR_USER\" masquerade"
+assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" 1 "ip_forward with a bridge network in use"
 web_ip=$(api GET /containers/web/json | jq -r ".NetworkSettings.Networks[\"n$$\"].IPAddress")
 case "$web_ip" in "10.$NET_A.$((NET_B + 1))."*) ;; *) fail "web's address '$web_ip' is not in $SUBNET2" ;; esac
 assert_eq "$(api GET /containers/web/json | jq -r .NetworkSettings.IPAddress)" "$web_ip"
@@ -82,6 +85,7 @@ assert_eq "$(ls "$RUN/netns" | wc -l)" 0 "netns files left"
 api DELETE "/networks/n$$" >/dev/null
 assert_eq "$(st)" 204 "network rm"
 ip link show "$BR_USER" >/dev/null 2>&1 && fail "bridge $BR_USER is still there"
+nft list table ip "ctrd-$BR_USER" >/dev/null 2>&1 && fail "nftables table ctrd-$BR_USER is still there"
 api DELETE /networks/bridge >/dev/null
 assert_eq "$(st)" 403 "removing the predefined bridge network"
 echo "PASS: $TEST_NAME"

@@ -1,7 +1,8 @@
 # Sourced by the net-* integration tests after lib.sh: a bridge name and
 # subnets of the test's own (derived from $$, so tests run side by side), and
-# a cleanup that deletes whatever links the test's daemon left.
+# a cleanup that deletes whatever links and nftables tables the test's daemon left.
 need_cmd ip
+need_cmd nft
 
 # Two /24s only this test uses: 10.NET_A.NET_B.0/24 and 10.NET_A.(NET_B+1).0/24.
 NET_A=$((100 + ($$ / 128) % 150))
@@ -18,6 +19,7 @@ net_cleanup() {
                         ip link del "$l" 2>/dev/null
                 done
                 ip link del "$br" 2>/dev/null
+                nft delete table ip "ctrd-$br" 2>/dev/null
         done
         return 0
 }
