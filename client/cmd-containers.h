@@ -42,13 +42,16 @@ struct ctl_create_opts {
         bool detach;                    /* run -d */
         bool auto_remove;               /* run --rm */
         bool help;                      /* --help was given and printed */
+        const char *pull;               /* --pull: "missing" (default), "always" or "never" */
 };
 
 int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create_opts *o);
 
 /*
- * Creates the container; prints warnings to stderr. On success *ret_id is
- * the new ID (heap). Returns 0 or the exit code to use.
+ * Creates the container; prints warnings to stderr. A missing image is
+ * pulled first (as `ctrctl pull` does, its progress on stderr) when --pull
+ * allows, and the create retried, as the docker CLI does. On success
+ * *ret_id is the new ID (heap). Returns 0 or the exit code to use.
  */
 int ctl_create_container(struct ctl_client *c, struct ctl_create_opts *o, char **ret_id);
 

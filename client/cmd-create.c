@@ -5,10 +5,12 @@
  * `create` verb itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "cmd-containers.h"
@@ -21,7 +23,7 @@ enum {
         OPT_CPU_QUOTA, OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_ULIMIT, OPT_CAP_ADD, OPT_CAP_DROP,
         OPT_PRIVILEGED, OPT_READ_ONLY, OPT_SECURITY_OPT, OPT_RESTART, OPT_NETWORK,
         OPT_ENTRYPOINT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_INIT, OPT_SHM_SIZE,
-        OPT_OOM_SCORE_ADJ, OPT_HELP, OPT_IP, OPT_NETWORK_ALIAS, OPT_DNS, OPT_ADD_HOST,
+        OPT_OOM_SCORE_ADJ, OPT_PULL, OPT_HELP, OPT_IP, OPT_NETWORK_ALIAS, OPT_DNS, OPT_ADD_HOST,
 };
 
 static const struct option create_options[] = {
@@ -70,6 +72,7 @@ static const struct option create_options[] = {
         { "oom-score-adj", required_argument, NULL, OPT_OOM_SCORE_ADJ },
         { "interactive", no_argument, NULL, 'i' },
         { "tty", no_argument, NULL, 't' },
+        { "pull", required_argument, NULL, OPT_PULL },
         { "help", no_argument, NULL, OPT_HELP },
         {}
 };
@@ -105,6 +108,8 @@ static const char create_help[] =
         "      --oom-score-adj int            Tune host's OOM preferences (-1000 to 1000)\n"
         "      --pids-limit int               Tune container pids limit (set -1 for unlimited)\n"
         "      --privileged                   Give extended privileges to this container\n"
+        "      --pull string                  Pull image before running (\"always\", \"missing\",\n"
+        "                                     \"never\") (default \"missing\")\n"
         "      --read-only                    Mount the container's root filesystem as read only\n"
         "      --restart string               Restart policy to apply when a container exits\n"
         "                                     (default \"no\")\n"
@@ -232,6 +237,12 @@ static int apply_option(struct ctl_create_opts *o, int opt, const char *arg, str
         case OPT_STOP_TIMEOUT: return int_flag(b, "StopTimeout", "--stop-timeout", arg, INT32_MIN, INT32_MAX, err);
         case OPT_INIT: return json_object_set_new(h, "Init", json_true());
         case OPT_OOM_SCORE_ADJ: return int_flag(h, "OomScoreAdj", "--oom-score-adj", arg, INT32_MIN, INT32_MAX, err);
+        case OPT_PULL:
+                if (strcmp(arg, "missing") != 0 && strcmp(arg, "always") != 0 && strcmp(arg, "never") != 0)
+                        return ctrd_error_set(err, EINVAL, "invalid pull option: '%s': must be one "
+                                              "of \"always\", \"missing\" or \"never\"", arg);
+                o->pull = arg;
+                return 0;
         }
         return ctrd_error_set(err, EINVAL, "unhandled flag");
 }
@@ -275,7 +286,7 @@ static void create_usage(const char *verb) {
 
 int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create_opts *o) {
         bool run = strcmp(verb, "run") == 0;
-        *o = (struct ctl_create_opts) { .body = new_body() };
+        *o = (struct ctl_create_opts) { .body = new_body(), .pull = "missing" };
         if (!o->body)
                 return CTL_EXIT_DOCKER;
         struct ctrd_error err = { 0 };
@@ -321,26 +332,75 @@ int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create
         return 0;
 }
 
+/* `ctrctl pull IMAGE` with its progress on stderr, where docker run shows it: stdout is the container's. */
+static int pull_image(struct ctl_client *c, const char *image) {
+        char *argv[] = { (char *) "pull", (char *) image, NULL };
+        fflush(stdout);
+        _cleanup_close_ int saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (saved < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+                ctl_error("cannot redirect the pull's progress: %m");
+                return CTL_EXIT_DOCKER;
+        }
+        int r = ctl_cmd_pull(c, 2, argv);
+        fflush(stdout);
+        dup2(saved, STDOUT_FILENO);
+        return r == 0 ? 0 : CTL_EXIT_DOCKER;
+}
+
+/* "bb" is shown as "bb:latest", as docker names what it could not find. */
+static void print_unable_to_find(const char *image) {
+        const char *slash = strrchr(image, '/');
+        bool tagged = strchr(image, '@') || strchr(slash ? slash : image, ':');
+        fprintf(stderr, "Unable to find image '%s%s' locally\n", image, tagged ? "" : ":latest");
+}
+
+/*
+ * POST /containers/create: 0 with *ret_id, 1 for a missing image when
+ * quiet_missing (nothing printed), else -EIO after printing the daemon's error.
+ */
+static int post_create(struct ctl_client *c, const char *path, json_t *body, bool quiet_missing,
+                       char **ret_id) {
+        struct ctl_response resp;
+        if (ctl_request(c, "POST", path, body, &resp) < 0)
+                return -EIO;
+        json_t *j = NULL;
+        int r = 0;
+        if (resp.status == 404 && quiet_missing && strstr(resp.body, "No such image")) {
+                r = 1;
+        } else if (ctl_response_json(&resp, &j) < 0) {
+                r = -EIO;
+        } else {
+                size_t i;
+                json_t *w;
+                json_array_foreach(json_object_get(j, "Warnings"), i, w)
+                        fprintf(stderr, "WARNING: %s\n", json_string_value(w) ? json_string_value(w) : "");
+                const char *id = json_string_value(json_object_get(j, "Id"));
+                *ret_id = id ? strdup(id) : NULL;
+                if (!*ret_id)
+                        ctl_error("the daemon's answer to create carries no Id");
+                r = *ret_id ? 0 : -EIO;
+        }
+        json_decref(j);
+        ctl_response_done(&resp);
+        return r;
+}
+
 int ctl_create_container(struct ctl_client *c, struct ctl_create_opts *o, char **ret_id) {
+        const char *image = json_string_value(json_object_get(o->body, "Image"));
         _cleanup_free_ char *path = strdup("/containers/create");
         if (!path || (o->name && ctl_path_add_query(c, &path, "name", o->name) < 0))
                 return CTL_EXIT_DOCKER;
-        json_t *resp = NULL;
-        int status = ctl_call(c, "POST", path, o->body, &resp);
-        if (status < 200 || status >= 300)
+        if (strcmp(o->pull, "always") == 0 && pull_image(c, image) != 0)
                 return CTL_EXIT_DOCKER;
-        const char *id = json_string_value(json_object_get(resp, "Id"));
-        size_t i;
-        json_t *w;
-        json_array_foreach(json_object_get(resp, "Warnings"), i, w)
-                fprintf(stderr, "WARNING: %s\n", json_string_value(w) ? json_string_value(w) : "");
-        *ret_id = id ? strdup(id) : NULL;
-        json_decref(resp);
-        if (!*ret_id) {
-                ctl_error("the daemon's answer to create carries no Id");
-                return CTL_EXIT_DOCKER;
+        bool may_pull = strcmp(o->pull, "missing") == 0;
+        int r = post_create(c, path, o->body, may_pull, ret_id);
+        if (r == 1) {
+                print_unable_to_find(image);
+                if (pull_image(c, image) != 0)
+                        return CTL_EXIT_DOCKER;
+                r = post_create(c, path, o->body, false, ret_id);
         }
-        return 0;
+        return r == 0 ? 0 : CTL_EXIT_DOCKER;
 }
 
 int ctl_cmd_create(struct ctl_client *c, int argc, char *argv[]) {

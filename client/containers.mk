@@ -36,3 +36,4 @@ INTEGRATION_TESTS += \
 	tests/integration/ctl-ps-logs.sh \
 	tests/integration/ctl-stats-events.sh
 EXTRA_DIST += tests/integration/ctl-lib.sh
+INTEGRATION_TESTS += tests/integration/ctl-pull.sh
