@@ -30,6 +30,7 @@ struct pull_job {
         struct image_new img;
         char **chains;                  /* the chainIDs the config implies */
         bool fetched;                   /* a layer travelled */
+        struct registry_doc config_doc; /* the config's bytes, written once every layer is in */
 
         pthread_mutex_t lock;           /* guards what follows, shared with the layer threads */
         json_t *pending;
@@ -113,7 +114,6 @@ static int resolve_manifest(struct pull_job *j) {
 
 static int fetch_config(struct pull_job *j) {
         struct registry_doc doc = { 0 };
-        _cleanup_free_ char *path = NULL;
         int r = registry_get_blob(j->client, j->manifest.config.digest, CONFIG_MAX, &doc, &j->err);
         if (r >= 0 && (digest_buffer(doc.body, doc.len, j->img.id) < 0 ||
                        strcmp(j->img.id, j->manifest.config.digest) != 0))
@@ -124,13 +124,17 @@ static int fetch_config(struct pull_job *j) {
         if (r >= 0 && j->config.n_layers != j->manifest.n_layers)
                 r = ctrd_error_set(&j->err, EINVAL, "the config names %zu layers, the manifest %zu",
                                    j->config.n_layers, j->manifest.n_layers);
-        if (r >= 0 && !(path = image_config_path(j->svc, j->img.id)))
-                r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
-        if (r >= 0)
-                r = ctrd_write_file_atomic(path, doc.body, doc.len, 0600, &j->err);
         j->img.created = j->config.created;
-        registry_doc_clear(&doc);
+        j->config_doc = doc;
         return r;
+}
+
+/* Last, so a pull that fails leaves no config file behind either. */
+static int write_config(struct pull_job *j) {
+        _cleanup_free_ char *path = image_config_path(j->svc, j->img.id);
+        if (!path)
+                return ctrd_error_set(&j->err, ENOMEM, "out of memory");
+        return ctrd_write_file_atomic(path, j->config_doc.body, j->config_doc.len, 0600, &j->err);
 }
 
 /* chainIDs follow from the config alone, so every layer can be fetched at once. */
@@ -230,6 +234,8 @@ static void pull_work(uv_work_t *w) {
                 r = plan_layers(j);
         if (r >= 0)
                 r = pull_layers(j);
+        if (r >= 0)
+                r = write_config(j);
         j->r = r;
 }
 
@@ -268,6 +274,7 @@ static void job_free(uv_handle_t *h) {
         image_ref_clear(&j->ref);
         registry_manifest_clear(&j->manifest);
         image_config_clear(&j->config);
+        registry_doc_clear(&j->config_doc);
         image_new_clear(&j->img);
         strv_free(j->chains);
         json_decref(j->pending);

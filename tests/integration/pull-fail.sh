@@ -38,6 +38,7 @@ assert_contains "$(cat "$T/pull1.out")" '"errorDetail"' "a pull whose registry d
 api GET "/images/$PROXY/big:v1/json" >/dev/null
 assert_eq "$(st)" 404 "no image after the failed pull"
 assert_eq "$(tmp_count)" 0 "temp files after the failed pull"
+assert_eq "$(config_count)" 0 "config files after the failed pull"
 # Only layers that were whole (and verified) may stay: busybox, not the big one.
 [ "$(layer_count)" -le 1 ] || fail "$(layer_count) layer dirs after the failed pull"
 
@@ -52,13 +53,14 @@ data="$REG_DIR/docker/registry/v2/blobs/sha256/$(echo "${digest#sha256:}" | cut 
 [ -f "$data" ] || fail "no blob file at $data"
 size=$(stat -c %s "$data")
 printf 'XXXX' | dd of="$data" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-layers=$(layer_count)
+layers=$(layer_count) configs=$(config_count)
 out=$(api POST "/images/create?fromImage=$REG/bad&tag=v1")
 assert_contains "$out" '"errorDetail"' "a corrupted blob"
 api GET "/images/$REG/bad:v1/json" >/dev/null
 assert_eq "$(st)" 404 "no image from a corrupted blob"
 assert_eq "$(layer_count)" "$layers" "layer dirs after the corrupted blob"
 assert_eq "$(tmp_count)" 0 "temp files after the corrupted blob"
+assert_eq "$(config_count)" "$configs" "config files after the corrupted blob"
 
 # A transfer cut after 1 MB resumes where it stopped (a Range request) and succeeds.
 kill -9 "$PROXY_PID"

@@ -82,6 +82,7 @@ layer_digests() {
 
 # Layer directories, finished and in progress, of the running daemon.
 layer_count() { find "$DATA/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' | wc -l; }
+config_count() { find "$DATA/image/configs" -mindepth 1 -maxdepth 1 | wc -l; }
 tmp_count() { find "$DATA/layers/tmp" "$DATA/image/tmp" -mindepth 1 -maxdepth 1 | wc -l; }
 
 # start_proxy MODE: a proxy in front of $REG on its own port (PROXY=127.0.0.1:PORT, or
