@@ -116,7 +116,7 @@ assert_contains "$ERR" "invalid size: '32x'"
 expect_rc 125 ctl run --bogus busybox true
 expect_rc 125 ctl run --restart always --rm busybox true
 assert_contains "$ERR" "Conflicting options: --restart and --rm"
-expect_rc 125 ctl run --rm nosuchimage-$$ true
+expect_rc 125 ctl run --rm --pull never nosuchimage-$$ true
 assert_contains "$ERR" "No such image"
 expect_rc 125 ctl create --name x busybox true
 assert_contains "$ERR" "Invalid container name (x)"
