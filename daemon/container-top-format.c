@@ -20,8 +20,9 @@ int ctr_top_parse_stat(const char *text, struct ctr_top_proc *ret) {
         unsigned long long utime, stime, start;
         /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
          * cutime cstime priority nice num_threads itrealvalue starttime */
-        if (sscanf(close + 1, " %*c %d %*d %*d %llu %*d %*u %*u %*u %*u %*u %llu %llu "
-                   "%*d %*d %*d %*d %*d %*d %llu", &ppid, &p.tty_nr, &utime, &stime, &start) != 5)
+        if (sscanf(close + 1, " %c %d %*d %*d %llu %*d %*u %*u %*u %*u %*u %llu %llu "
+                   "%*d %*d %*d %*d %*d %*d %llu", &p.state, &ppid, &p.tty_nr, &utime, &stime,
+                   &start) != 6)
                 return -EINVAL;
         p.ppid = ppid;
         p.utime = utime;

@@ -56,8 +56,9 @@ static int read_euid(pid_t pid, uid_t *ret) {
         return 0;
 }
 
-/* /proc/PID/cmdline with NULs as spaces; "[comm]" for kernel threads and zombies, as ps shows. */
-static int read_cmd(pid_t pid, const char *comm, char **ret) {
+/* /proc/PID/cmdline with NULs as spaces; "[comm]" without one, "[comm] <defunct>" for a
+ * zombie, as ps shows them. */
+static int read_cmd(pid_t pid, const struct ctr_top_proc *p, char **ret) {
         char path[64];
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
@@ -67,7 +68,8 @@ static int read_cmd(pid_t pid, const char *comm, char **ret) {
         while (len > 0 && text[len - 1] == '\0')
                 len--;
         if (len == 0)
-                return asprintf(ret, "[%s]", comm) < 0 ? -ENOMEM : 0;
+                return asprintf(ret, "[%s]%s", p->comm, p->state == 'Z' ? " <defunct>" : "") < 0 ?
+                       -ENOMEM : 0;
         for (size_t i = 0; i < len; i++)
                 if (text[i] == '\0')
                         text[i] = ' ';
@@ -94,7 +96,7 @@ static json_t *proc_row(pid_t pid, const struct ctr_top_clock *clk) {
         char user[64], pidbuf[16], ppidbuf[16];
         uid_t uid;
 
-        if (read_stat(pid, &p) < 0 || read_euid(pid, &uid) < 0 || read_cmd(pid, p.comm, &cmd) < 0)
+        if (read_stat(pid, &p) < 0 || read_euid(pid, &uid) < 0 || read_cmd(pid, &p, &cmd) < 0)
                 return NULL;
         user_name(uid, user, sizeof(user));
         ctr_top_format(&p, clk, &col);

@@ -7,6 +7,7 @@
 
 struct ctr_top_proc {
         char comm[64];
+        char state;                     /* R, S, D, Z, ... */
         pid_t ppid;
         unsigned long long tty_nr;
         uint64_t utime, stime;          /* clock ticks */

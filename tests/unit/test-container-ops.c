@@ -26,6 +26,7 @@ static void parse_stat(void **state) {
         struct ctr_top_proc p;
         assert_int_equal(ctr_top_parse_stat(STAT_LINE, &p), 0);
         assert_string_equal(p.comm, "we(ird) name");
+        assert_int_equal(p.state, 'S');
         assert_int_equal(p.ppid, 4200);
         assert_int_equal(p.tty_nr, 34817);
         assert_int_equal(p.utime, 250);
