@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "listen.h"
 #include "log.h"
+#include "net.h"
 #include "sd-notify.h"
 #include "string-util.h"
 
@@ -197,6 +198,7 @@ static void on_api_closed(struct api_server *server, void *userdata) {
         d->api = NULL;
         /* Let go of the containers' handles (they keep running) so the loop can end. */
         ctr_manager_free(&d->engine);
+        net_manager_free(&d->engine);
         uv_close((uv_handle_t *) &d->sigterm, NULL);
         uv_close((uv_handle_t *) &d->sigint, NULL);
         uv_close((uv_handle_t *) &d->sighup, NULL);

@@ -167,7 +167,7 @@ static int plug_endpoints(struct ctr *c, const char *netns, struct ctrd_error *e
                 if (r >= 0)
                         r = net_bridge_plug(&n, netns, veth, (int) i, ip, i == 0, err);
                 if (r >= 0 && i == 0)
-                        r = net_ports_publish(e, c, ip, err);
+                        r = net_ports_publish(e, c, ip, false, err);
                 if (r < 0)
                         ctrd_error_wrap(err, "network %s", n.name);
                 store_network_clear(&n);

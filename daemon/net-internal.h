@@ -48,7 +48,9 @@ void net_masq_remove(struct ctrd_engine *e, const struct store_network *n);
 void net_hosts_refresh(struct ctrd_engine *e, const char *network_id);
 
 /* net-ports.c */
-int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, struct ctrd_error *err);
+/* restore: the free ports a previous daemon picked are taken again (RUN/containers/ID/ports.json). */
+int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, bool restore,
+                      struct ctrd_error *err);
 void net_ports_unpublish(struct ctrd_engine *e, const char *ctr_id);
 void net_ports_free_all(struct ctrd_engine *e);
 /* Docker's NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}) and the list's Ports. */

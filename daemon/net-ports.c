@@ -2,7 +2,9 @@
  * Published ports: HostConfig.PortBindings (and every Config.ExposedPorts
  * with PublishAllPorts) become TCP proxies from the host address to the
  * container's, for as long as the container runs. A HostPort of "" or "0"
- * takes a free port; what was taken is what inspect and `ctrctl port` show.
+ * takes a free port; what was taken is what inspect and `ctrctl port` show,
+ * and it is kept in RUN/containers/ID/ports.json so that a restarted daemon
+ * publishes the same ports again.
  */
 #define LOG_SUBSYSTEM "net"
 
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+#include "fs-util.h"
 #include "log.h"
 #include "net-internal.h"
 #include "net-proxy.h"
@@ -45,7 +49,8 @@ static int parse_key(const char *key, int *ret, struct ctrd_error *err) {
 }
 
 static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const char *key,
-                       const char *host_ip, const char *host_port, struct ctrd_error *err) {
+                       const char *host_ip, const char *host_port, json_t *saved,
+                       struct ctrd_error *err) {
         int ctr_port, port = 0;
         uint32_t hip = 0;
         int64_t v = 0;
@@ -57,6 +62,15 @@ static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const 
         if (host_port && *host_port && ctrd_parse_int64(host_port, 0, 65535, &v) < 0)
                 return ctrd_error_set(err, EINVAL, "invalid host port %s for port %s", host_port, key);
         port = (int) v;
+        /* A free port picked before a daemon restart: the same one again. */
+        size_t i;
+        json_t *s;
+        json_array_foreach(json_object_get(saved, key), i, s)
+                if (port == 0 && !json_is_true(json_object_get(s, "used")) &&
+                    strcmp(json_string_value(json_object_get(s, "HostIp")) ?: "", host_ip ?: "") == 0) {
+                        port = (int) json_integer_value(json_object_get(s, "HostPort"));
+                        json_object_set_new(s, "used", json_true());
+                }
         struct net_proxy *p = calloc(1, sizeof(*p));
         if (!p)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
@@ -74,7 +88,35 @@ static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const 
         return 0;
 }
 
-int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, struct ctrd_error *err) {
+static char *saved_path(struct ctr *c) {
+        char *p = NULL;
+        return asprintf(&p, "%s/ports.json", c->run_dir) < 0 ? NULL : p;
+}
+
+/* {"80/tcp": [{"HostIp": "", "HostPort": 32768}]}: what this run took. */
+static int save_ports(struct ctrd_engine *e, struct ctr *c, struct ctrd_error *err) {
+        json_t *o = json_object();
+        for (struct net_proxy *p = e->net->proxies; p; p = p->next) {
+                if (strcmp(p->ctr_id, c->rec.id) != 0)
+                        continue;
+                json_t *l = json_object_get(o, p->key);
+                if (!l) {
+                        l = json_array();
+                        json_object_set_new(o, p->key, l);
+                }
+                json_array_append_new(l, json_pack("{s:s, s:i}", "HostIp", p->host_ip,
+                                                   "HostPort", p->host_port));
+        }
+        _cleanup_free_ char *text = json_dumps(o, JSON_COMPACT), *path = saved_path(c);
+        json_decref(o);
+        if (!text || !path)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = ctrd_mkdir_p(c->run_dir, 0700, err);
+        return r < 0 ? r : ctrd_write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+static int publish_all(struct ctrd_engine *e, struct ctr *c, uint32_t ip, json_t *saved,
+                       struct ctrd_error *err) {
         json_t *bindings = json_object_get(c->host, "PortBindings"), *list, *b;
         const char *key;
         size_t i;
@@ -82,7 +124,7 @@ int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, struct 
         json_object_foreach(bindings, key, list) {
                 json_array_foreach(list, i, b) {
                         r = publish_one(e, c, ip, key, json_string_value(json_object_get(b, "HostIp")),
-                                        json_string_value(json_object_get(b, "HostPort")), err);
+                                        json_string_value(json_object_get(b, "HostPort")), saved, err);
                         if (r < 0)
                                 return r;
                 }
@@ -92,11 +134,22 @@ int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, struct 
         json_object_foreach(json_object_get(c->config, "ExposedPorts"), key, list) {
                 if (json_object_get(bindings, key))
                         continue;
-                r = publish_one(e, c, ip, key, NULL, NULL, err);
+                r = publish_one(e, c, ip, key, NULL, NULL, saved, err);
                 if (r < 0)
                         return r;
         }
         return 0;
+}
+
+int net_ports_publish(struct ctrd_engine *e, struct ctr *c, uint32_t ip, bool restore,
+                      struct ctrd_error *err) {
+        _cleanup_free_ char *path = restore ? saved_path(c) : NULL;
+        json_t *saved = path ? json_load_file(path, 0, NULL) : NULL;
+        int r = publish_all(e, c, ip, saved, err);
+        json_decref(saved);
+        if (r >= 0 && e->net->proxies)
+                r = save_ports(e, c, err);
+        return r;
 }
 
 void net_ports_unpublish(struct ctrd_engine *e, const char *ctr_id) {

@@ -16,6 +16,7 @@
 struct net_tcp_proxy {
         uv_tcp_t listener;
         struct sockaddr_in target;
+        struct relay *relays;           /* open connections, closed with the proxy */
 };
 
 struct side {
@@ -29,6 +30,8 @@ struct relay {
         struct side client, upstream;
         uv_connect_t connect;
         int open_handles;
+        struct net_tcp_proxy *proxy;    /* NULL once the proxy stopped */
+        struct relay *prev, *next;
 };
 
 struct chunk {
@@ -39,8 +42,18 @@ struct chunk {
 
 static void on_side_closed(uv_handle_t *h) {
         struct side *s = h->data;
-        if (--s->relay->open_handles == 0)
-                free(s->relay);
+        struct relay *r = s->relay;
+        if (--r->open_handles > 0)
+                return;
+        if (r->proxy) {
+                if (r->prev)
+                        r->prev->next = r->next;
+                else
+                        r->proxy->relays = r->next;
+                if (r->next)
+                        r->next->prev = r->prev;
+        }
+        free(r);
 }
 
 static void relay_close(struct relay *r) {
@@ -153,6 +166,11 @@ static void on_connection(uv_stream_t *server, int status) {
         r->upstream.tcp.data = &r->upstream;
         r->open_handles = 2;
         r->connect.data = r;
+        r->proxy = p;
+        r->next = p->relays;
+        if (r->next)
+                r->next->prev = r;
+        p->relays = r;
         if (uv_accept(server, (uv_stream_t *) &r->client.tcp) < 0 ||
             uv_tcp_connect(&r->connect, &r->upstream.tcp, (struct sockaddr *) &p->target,
                            on_upstream) < 0)
@@ -194,6 +212,13 @@ int net_tcp_proxy_start(uv_loop_t *loop, uint32_t host_ip, int *host_port, uint3
 }
 
 void net_tcp_proxy_stop(struct net_tcp_proxy *p) {
-        if (p)
-                uv_close((uv_handle_t *) &p->listener, on_listener_closed);
+        if (!p)
+                return;
+        for (struct relay *r = p->relays, *next; r; r = next) {
+                next = r->next;
+                r->proxy = NULL;
+                relay_close(r);
+        }
+        p->relays = NULL;
+        uv_close((uv_handle_t *) &p->listener, on_listener_closed);
 }

@@ -16,5 +16,5 @@ struct net_tcp_proxy;
 /* Listens on host_ip:*host_port (0 = a free port, written back). */
 int net_tcp_proxy_start(uv_loop_t *loop, uint32_t host_ip, int *host_port, uint32_t ctr_ip,
                         int ctr_port, struct net_tcp_proxy **ret, struct ctrd_error *err);
-/* Stops listening; connections in flight finish on their own. */
+/* Stops listening and closes the connections in flight (the container is gone). */
 void net_tcp_proxy_stop(struct net_tcp_proxy *p);

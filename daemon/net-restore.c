@@ -85,7 +85,7 @@ void net_manager_restore(struct ctrd_engine *e) {
                 if (!ctr_is_running(c) ||
                     store_endpoint_list(e->store, NULL, c->rec.id, &eps, &count, NULL) < 0)
                         continue;
-                if (count > 0 && eps[0].ip && net_ports_publish(e, c, eps[0].ip, &err) < 0)
+                if (count > 0 && eps[0].ip && net_ports_publish(e, c, eps[0].ip, true, &err) < 0)
                         log_error("container %s: %s", c->rec.id, err.msg);
                 store_endpoint_list_free(eps, count);
         }

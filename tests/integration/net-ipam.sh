@@ -1,8 +1,8 @@
 #!/bin/sh
 # IPAM: 50 create/start/remove cycles next to three long-running containers
 # never hand out an address twice, a requested address is honoured (and a
-# taken one refused), a daemon kill -9 loses nothing, and the restarted
-# daemon cleans what it finds orphaned.
+# taken one refused), a daemon kill -9 loses nothing (addresses, a published
+# port), and the restarted daemon cleans what it finds orphaned.
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 need_root
 need_cmd jq
@@ -52,9 +52,12 @@ while [ $i -lt 50 ]; do
 done
 
 # A container left running and one stopped, then kill -9 of the daemon.
-create_net_container victim "$NET" sleep 300 >/dev/null
+create_net_container victim "{HostConfig: {NetworkMode: \"n$$\", PortBindings: {\"80/tcp\": [{HostIp: \"127.0.0.1\"}]}}}" \
+        sh -c "echo survivor-$$ > /i && exec httpd -f -p 80 -h /" >/dev/null
 api POST /containers/victim/start >/dev/null
 victim_ip=$(ip_of victim)
+port=$(api GET /containers/victim/json | jq -r '.NetworkSettings.Ports["80/tcp"][0].HostPort')
+wait_for "the published port" 5 curl -sf "http://127.0.0.1:$port/i"
 kept="$kept $victim_ip"
 kill -9 "$CTRD_PID"
 wait "$CTRD_PID" 2>/dev/null || true
@@ -68,6 +71,9 @@ for c in keep1 keep2 keep3 fixed victim; do
         assert_eq "$(state $c)" running "$c after the restart"
 done
 assert_eq "$(ip_of victim)" "$victim_ip" "victim's address after the restart"
+# The port proxy is back, on the port picked before the crash.
+assert_eq "$(api GET /containers/victim/json | jq -r '.NetworkSettings.Ports["80/tcp"][0].HostPort')" "$port"
+assert_eq "$(curl -s "http://127.0.0.1:$port/i")" "survivor-$$" "published port after the restart"
 ip link show "$orph" >/dev/null 2>&1 && fail "the orphaned veth survived the restart"
 [ -e "$RUN/netns/0000000000000000000000000000000000000000000000000000000000000000" ] &&
         fail "the orphaned netns file survived the restart"
