@@ -66,7 +66,7 @@ static json_t *load_config(const char *path) {
 /* The registry host of a reference, as Docker decides it: a first component with '.' or ':'. */
 static char *registry_of(const char *ref) {
         size_t n = strcspn(ref, "/");
-        if (ref[n] == '/' && (memchr(ref, '.', n) || memchr(ref, ':', n) || strncmp(ref, "localhost", n) == 0))
+        if (ref[n] == '/' && (memchr(ref, '.', n) || memchr(ref, ':', n) || (n == 9 && strncmp(ref, "localhost", 9) == 0)))
                 return strndup(ref, n);
         return strdup("docker.io");
 }

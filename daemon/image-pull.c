@@ -129,12 +129,20 @@ static int fetch_config(struct pull_job *j) {
         return r;
 }
 
-/* Last, so a pull that fails leaves no config file behind either. */
+/*
+ * Last, so a pull that fails leaves no config file behind either. Two pulls
+ * of one image may get here at once, and ctrd_write_file_atomic()'s temp name
+ * is per process, not per thread: one writer at a time.
+ */
 static int write_config(struct pull_job *j) {
+        static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
         _cleanup_free_ char *path = image_config_path(j->svc, j->img.id);
         if (!path)
                 return ctrd_error_set(&j->err, ENOMEM, "out of memory");
-        return ctrd_write_file_atomic(path, j->config_doc.body, j->config_doc.len, 0600, &j->err);
+        pthread_mutex_lock(&config_lock);
+        int r = ctrd_write_file_atomic(path, j->config_doc.body, j->config_doc.len, 0600, &j->err);
+        pthread_mutex_unlock(&config_lock);
+        return r;
 }
 
 /* chainIDs follow from the config alone, so every layer can be fetched at once. */
@@ -175,10 +183,13 @@ static int pull_one(struct pull_job *j, size_t i, struct ctrd_error *err) {
                 .parent_chain = i ? j->chains[i - 1] : NULL, .diff_id = j->config.diff_ids[i],
                 .progress = layer_progress, .userdata = &ctx,
         };
+        bool had = layer_store_exists(j->svc->layers, j->chains[i]);
         int r = registry_layer_pull(&lj, &j->img.layers[i], err);
         if (r >= 0 && !j->img.layers[i].existed) {
                 emit_layer(j, i, "Download complete");
                 emit_layer(j, i, "Pull complete");
+        } else if (r >= 0 && !had) {
+                emit_layer(j, i, "Already exists");     /* a concurrent pull fetched it meanwhile */
         }
         return r;
 }

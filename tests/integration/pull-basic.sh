@@ -19,6 +19,10 @@ id=$(make_image "$T/img.tar" bb:latest "$T/base" "$T/l2")
 push "$T/img.tar" "$REG/bb:v1"
 make_image "$T/imgz.tar" bbz:latest "$T/base" "$T/l3" >/dev/null
 push "$T/imgz.tar" "$REG/bbz:v1" --format oci --dest-compress-format zstd
+mkdir -p "$T/l4/data"
+head -c 8000000 /dev/urandom >"$T/l4/data/blob"
+make_image "$T/twice.tar" twice:latest "$T/l4" >/dev/null
+push "$T/twice.tar" "$REG/twice:v1"
 
 start_ctrd_for_containers
 
@@ -58,6 +62,19 @@ assert_contains "$out" "Pull complete"
 assert_eq "$(ctl run --rm --network none "$REG/bbz:v1" cat /etc/zstd)" "zstd layer" "run zstd image"
 n=$(layer_digests bbz:v1 | head -1)
 assert_eq "$(blob_gets bbz "$n")" 0 "the shared base layer was not fetched again"
+
+# Two pulls of the same new image at once: its layer travels once.
+pids=""
+for i in 1 2; do
+        curl -s --max-time 30 -X POST --unix-socket "$SOCK" "http://d/images/create?fromImage=$REG/twice&tag=v1" \
+                >"$T/twice$i.out" &
+        pids="$pids $!"
+done
+# shellcheck disable=SC2086 # one pid per word
+wait $pids
+for i in 1 2; do assert_contains "$(cat "$T/twice$i.out")" "Status: " "concurrent pull $i"; done
+sleep 0.2
+assert_eq "$(blob_gets twice "$(layer_digests twice:v1)")" 1 "GETs of a layer pulled twice at once"
 
 # By digest, and -q prints only the reference.
 assert_eq "$(ctl pull -q "$REG/bb@$digest")" "$REG/bb@$digest" "pull -q by digest"
