@@ -3,6 +3,7 @@
 # other), pushed with skopeo --all: the pull picks the host's manifest, or
 # the one --platform / ?platform= names; RepoDigests name the index; a
 # platform the index lacks is refused.
+# shellcheck disable=SC2046 # "digest size" pairs are split into words on purpose
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 . "$CTRD_SRCDIR/tests/integration/pull-lib.sh"
 need_root
