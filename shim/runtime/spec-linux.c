@@ -299,6 +299,42 @@ static int check_namespaces(const struct rt_spec *s, struct ctrd_error *err) {
         return 0;
 }
 
+/*
+ * When the spec restricts devices, the nodes the runtime itself makes in
+ * /dev (null, zero, full, random, urandom, tty, ptmx and the pty slaves) and
+ * those linux.devices asks for must still be creatable and usable: runc
+ * allows them the same way. They go after the spec's rules, so a "deny all"
+ * the spec starts with cannot undo them.
+ */
+static int allow_own_devices(struct rt_spec *s, struct ctrd_error *err) {
+        static const struct rt_device_rule defaults[] = {
+                { true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" }, { true, 'c', 1, 7, "rwm" },
+                { true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
+                { true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
+        };
+        size_t n_defaults = sizeof(defaults) / sizeof(defaults[0]);
+        if (s->resources.n_device_rules == 0)
+                return 0;
+        size_t n = s->resources.n_device_rules;
+        struct rt_device_rule *rules = realloc((void *) s->resources.device_rules,
+                                               (n + n_defaults + s->n_devices) * sizeof(*rules));
+        if (!rules)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        s->resources.device_rules = rules;
+        memcpy(rules + n, defaults, sizeof(defaults));
+        n += n_defaults;
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const struct rt_device *d = &s->devices[i];
+                if (d->type != S_IFCHR && d->type != S_IFBLK)
+                        continue;
+                rules[n++] = (struct rt_device_rule) { .allow = true, .type = d->type == S_IFCHR ? 'c' : 'b',
+                                                       .major = d->major, .minor = d->minor,
+                                                       .access = "rwm" };
+        }
+        s->resources.n_device_rules = n;
+        return 0;
+}
+
 int rt_spec_parse_linux(json_t *root, struct rt_spec *s, struct ctrd_error *err) {
         static const char *const keys[] = { "namespaces", "uidMappings", "gidMappings",
                                             "resources", "cgroupsPath", "maskedPaths",
@@ -322,6 +358,7 @@ int rt_spec_parse_linux(json_t *root, struct rt_spec *s, struct ctrd_error *err)
             (r = rt_jstring(lx, "linux", "rootfsPropagation", false, &prop, err)) < 0 ||
             (r = rt_spec_parse_seccomp(lx, s, err)) < 0 ||
             (r = parse_devices(lx, s, err)) < 0 ||
+            (r = allow_own_devices(s, err)) < 0 ||
             (r = parse_sysctl(lx, s, err)) < 0)
                 return r;
         if (prop && rt_propagation_from_name(prop, &s->rootfs_propagation) < 0)
