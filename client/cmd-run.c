@@ -38,7 +38,7 @@ static int collect(void *userdata, const char *data, size_t len) {
         return 0;
 }
 
-/* Frames from the logs stream go to our stdout and stderr as they come. */
+/* Frames from the attach stream go to our stdout and stderr as they come. */
 static int write_frame(void *userdata, int stream, const char *data, size_t len) {
         FILE *f = stream == 2 ? stderr : stdout;
         if (fwrite(data, 1, len, f) != len)
@@ -119,14 +119,14 @@ static int copy_output(struct ctl_client *c, const char *id, int fd, const char 
         ctl_demux_init(&demux, write_frame, NULL);
         int r = ctl_demux_feed(&demux, extra, extra_len);
         while (r >= 0) {
-                ssize_t n = read(fd, buf, sizeof(buf));
-                if (n < 0 && errno == EINTR) {
-                        int sig = pending_signal;
+                int sig = pending_signal;
+                if (sig) {
                         pending_signal = 0;
-                        if (sig)
-                                forward_signal(c, id, sig);
-                        continue;
+                        forward_signal(c, id, sig);
                 }
+                ssize_t n = read(fd, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
                 if (n <= 0) {
                         r = n < 0 ? -errno : 0;
                         break;
