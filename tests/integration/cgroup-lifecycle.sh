@@ -124,11 +124,12 @@ frozen_is() {
         fi
 }
 counted() {
+        # Read the counters only once the process has written its 1 MiB and exec'd sleep.
         for i in $(seq 100); do
-                st=$("$PROBE" stats "$ROOT" "$CG") || return 1
                 [ "$(readlink "/proc/$sleep_pid/exe")" = "$(readlink -f "$(command -v sleep)")" ] && break
                 sleep 0.05
         done
+        st=$("$PROBE" stats "$ROOT" "$CG") || return 1
         echo "# $st"
         set -- $(echo "$st" | tr '=' ' ')
         [ "$2" -ge 1048576 ] && [ "$4" -gt 0 ] && [ "$6" = 1 ]
