@@ -14,7 +14,7 @@ daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 
 INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh \
 	tests/integration/pull-auth.sh tests/integration/pull-index.sh tests/integration/pull-perf.sh \
-	tests/integration/pull-push.sh
+	tests/integration/pull-push.sh tests/integration/pull-token.sh
 EXTRA_DIST += tests/integration/pull-lib.sh
 
 REGISTRY_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)

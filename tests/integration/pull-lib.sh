@@ -3,6 +3,7 @@
 # skopeo. Nothing here ever names a registry that is not on 127.0.0.1.
 #
 #   start_registry NAME [htpasswd-file]   # sets REG=127.0.0.1:PORT, REG_DIR, REG_PID, REG_LOG
+#   start_token_server USER PASS          # sets TOKEN_REALM; start_registry then wants tokens
 #   make_image OUT.tar REPO:TAG DIR...    # a docker-save archive, one layer per directory;
 #                                         # prints the image ID
 #   push ARCHIVE REF [skopeo flags]       # skopeo copy into the registry over plain HTTP
@@ -34,7 +35,10 @@ start_registry() {
                 printf 'version: 0.1\nlog:\n  level: info\n'
                 printf 'storage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' "$REG_DIR"
                 printf 'http:\n  addr: %s\n' "$REG"
-                if [ -n "${2:-}" ]; then
+                if [ -n "${TOKEN_REALM:-}" ]; then
+                        printf 'auth:\n  token:\n    realm: %s\n    service: ctrd-test\n' "$TOKEN_REALM"
+                        printf '    issuer: ctrd-test-issuer\n    rootcertbundle: %s\n' "$T/token.crt"
+                elif [ -n "${2:-}" ]; then
                         printf 'auth:\n  htpasswd:\n    realm: ctrd-test\n    path: %s\n' "$2"
                 fi
         } >"$REG_DIR.yml"
@@ -137,4 +141,52 @@ PY
         PROXY_PID=$!
         on_exit "kill -9 $PROXY_PID 2>/dev/null"
         wait_for "the proxy on $PROXY" 10 registry_up "$PROXY"
+}
+
+# start_token_server USER PASS: a token server (Docker's token auth: RS256 JWTs whose x5c is a
+# self-signed certificate the registry trusts) that grants the scope asked for to USER:PASS
+# (basic auth) and nothing to anyone else. Needs the openssl CLI.
+start_token_server() {
+        openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=ctrd-test-token \
+                -keyout "$T/token.key" -out "$T/token.crt" >/dev/null 2>&1 || skip "openssl cannot make a key"
+        port=$(free_port)
+        TOKEN_REALM="http://127.0.0.1:$port/token"
+        cat >"$T/token.py" <<'PY'
+import base64, http.server, json, ssl, subprocess, sys, time, urllib.parse
+key, cert, port, user, password = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+der = ssl.PEM_cert_to_DER_cert(open(cert).read())
+def b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+def token(access):
+    now = int(time.time())
+    head = {"alg": "RS256", "typ": "JWT", "x5c": [base64.b64encode(der).decode()]}
+    claims = {"iss": "ctrd-test-issuer", "sub": user, "aud": "ctrd-test", "exp": now + 300,
+              "nbf": now - 10, "iat": now, "jti": str(now), "access": access}
+    signing = b64(json.dumps(head).encode()) + "." + b64(json.dumps(claims).encode())
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=signing.encode(),
+                         capture_output=True, check=True).stdout
+    return signing + "." + b64(sig)
+class Tokens(http.server.BaseHTTPRequestHandler):
+    def log_message(self, fmt, *a):
+        sys.stderr.write("token request: " + self.path + "\n")
+    def do_GET(self):
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        expected = "Basic " + base64.b64encode((user + ":" + password).encode()).decode()
+        access = []
+        if self.headers.get("Authorization") == expected:
+            for scope in q.get("scope", []):
+                kind, name, actions = scope.split(":")
+                access.append({"type": kind, "name": name, "actions": actions.split(",")})
+        body = json.dumps({"token": token(access), "expires_in": 300}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Tokens).serve_forever()
+PY
+        python3 "$T/token.py" "$T/token.key" "$T/token.crt" "$port" "$1" "$2" >>"$T/token.log" 2>&1 &
+        TOKEN_PID=$!
+        on_exit "kill -9 $TOKEN_PID 2>/dev/null"
+        wait_for "the token server" 10 curl -sf --max-time 1 -o /dev/null "$TOKEN_REALM"
 }
