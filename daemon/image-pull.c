@@ -91,6 +91,15 @@ static int resolve_manifest(struct pull_job *j) {
         char digest[DIGEST_STR_LEN + 1];
         const char *ref = j->ref.digest ? j->ref.digest : j->ref.tag;
         int r = fetch_manifest(j, ref, j->ref.digest, &doc, j->manifest_digest);
+        if (r == -ENOENT) {
+                /* Docker's words, which scripts look for; the registry's reason stays after them. */
+                _cleanup_free_ char *full = image_ref_string(&j->ref, false);
+                _cleanup_free_ char *shown = full ? image_ref_familiarize(full) : NULL;
+                char why[CTRD_ERROR_MSG_MAX];
+                const char *colon = strstr(j->err.msg, ": ");
+                snprintf(why, sizeof(why), "%s", colon ? colon + 2 : j->err.msg);
+                r = ctrd_error_set(&j->err, ENOENT, "manifest for %s not found: %s", shown ? shown : ref, why);
+        }
         if (r >= 0)
                 r = registry_manifest_parse(doc.body, doc.len, doc.content_type, &j->platform,
                                             &j->manifest, &j->err);

@@ -30,3 +30,8 @@ UNIT_TESTS += tests/unit/test-registry-manifest
 tests_unit_test_registry_manifest_SOURCES = tests/unit/test-registry-manifest.c
 tests_unit_test_registry_manifest_CFLAGS = $(REGISTRY_TEST_CFLAGS)
 tests_unit_test_registry_manifest_LDADD = $(REGISTRY_TEST_LIBS)
+
+UNIT_TESTS += tests/unit/test-registry-client
+tests_unit_test_registry_client_SOURCES = tests/unit/test-registry-client.c
+tests_unit_test_registry_client_CFLAGS = $(REGISTRY_TEST_CFLAGS)
+tests_unit_test_registry_client_LDADD = $(REGISTRY_TEST_LIBS)
