@@ -85,4 +85,12 @@ assert_eq "$(st)" 404 "unknown tag"
 assert_contains "$(cat "$T/body")" "manifest unknown"
 ctl pull "$REG/nothing:here" >/dev/null 2>&1 && fail "ctrctl pull of a missing image succeeded"
 assert_eq "$(tmp_count)" 0 "temp files after the pulls"
+
+# The stock docker CLI, where there is one, pulls through ctrd too (its own progress rendering).
+if command -v docker >/dev/null 2>&1; then
+        api DELETE "/images/$REG/bbz:v1" >/dev/null
+        out=$(DOCKER_CONFIG="$T/docker-cli" docker -H "unix://$SOCK" pull "$REG/bbz:v1" 2>&1) ||
+                fail "docker pull through ctrd: $out"
+        assert_contains "$out" "Status: Downloaded newer image for $REG/bbz:v1"
+fi
 echo "PASS: $TEST_NAME"
