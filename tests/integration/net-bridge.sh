@@ -46,6 +46,15 @@ assert_contains "$out" "1 packets received"
 assert_contains "$out" "hello-$$"
 assert_contains "$out" "default via 10.$NET_A.$((NET_B + 1)).1"
 
+# Entries are kept current: web's /etc/hosts gains a peer that starts later, and loses it.
+web_id=$(api GET /containers/web/json | jq -r .Id)
+create_net_container peer '{HostConfig: {NetworkMode: "n'$$'"}}' sleep 300 >/dev/null
+api POST /containers/peer/start >/dev/null
+peer_ip=$(api GET /containers/peer/json | jq -r ".NetworkSettings.Networks[\"n$$\"].IPAddress")
+assert_contains "$(cat "$DATA/containers/$web_id/hosts")" "$peer_ip	peer"
+api DELETE /containers/peer?force=1 >/dev/null
+case "$(cat "$DATA/containers/$web_id/hosts")" in *"	peer"*) fail "peer still in web's hosts" ;; esac
+
 # A published port on the default bridge, a free host port picked by ctrd.
 pub='{HostConfig: {PortBindings: {"80/tcp": [{HostIp: "127.0.0.1", HostPort: ""}]}}, ExposedPorts: {"80/tcp": {}}}'
 create_net_container pub "$pub" sh -c "mkdir -p /www && echo published-$$ > /www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
