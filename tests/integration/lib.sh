@@ -76,10 +76,15 @@ wait_ready() {
         fail "ctrd did not answer on $1: $(cat "$T/ctrd.log")"
 }
 
+# The default bridge network gets a bridge and a /24 of the test's own (from its pid; the
+# net-* tests pass their own), deleted at exit with the nftables table ctrd makes for it.
 start_ctrd() {
         "$CTRD" --socket "$SOCK" --data-root "$DATA" --run-root "$RUN" \
-                --shim-path "$CTRD_SHIM" "$@" 2>>"$T/ctrd.log" &
+                --shim-path "$CTRD_SHIM" --bridge-name "ctl$$" \
+                --default-subnet "10.$((30 + ($$ / 256) % 60)).$(($$ % 256)).0/24" \
+                "$@" 2>>"$T/ctrd.log" &
         CTRD_PID=$!
+        on_exit "ip link del ctl$$ 2>/dev/null; nft delete table ip ctrd-ctl$$ 2>/dev/null; true"
         on_exit 'stop_ctrd_quietly'
         wait_ready "$SOCK"
 }
