@@ -3,13 +3,10 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "cleanup.h"
 #include "daemon/registry-internal.h"
@@ -17,11 +14,9 @@
 #include "log.h"
 
 #define ERROR_BODY_MAX 4096
-#define TOKEN_MAX (64 * 1024)
 #define MANIFEST_MAX (4 * 1024 * 1024)
 #define RESUME_TRIES 3
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(CURL *, curl_easy_cleanup);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct curl_slist *, curl_slist_free_all);
 
 bool registry_host_is_loopback(const char *host) {
@@ -112,156 +107,6 @@ void registry_doc_clear(struct registry_doc *d) {
         *d = (struct registry_doc) { 0 };
 }
 
-static int doc_append(struct registry_doc *d, const char *data, size_t len, size_t max) {
-        if (d->len + len > max)
-                return -EFBIG;
-        char *n = realloc(d->body, d->len + len + 1);
-        if (!n)
-                return -ENOMEM;
-        memcpy(n + d->len, data, len);
-        d->body = n;
-        d->len += len;
-        n[d->len] = '\0';
-        return 0;
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *userdata) {
-        struct exchange *x = userdata;
-        size_t len = size * n;
-        curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->status);
-        bool ok = x->status == 200 || (x->status == 206 && x->resume_from > 0);
-        if (x->status == 200 && x->resume_from > 0)
-                x->sink_error = -EPROTO;        /* the range was ignored: bytes would repeat */
-        else if (!ok || !x->sink)
-                x->sink_error = doc_append(&x->doc, data, len, ok ? x->max : ERROR_BODY_MAX);
-        else if ((x->sink_error = x->sink(x->userdata, data, len)) >= 0)
-                x->delivered += len;
-        if (x->sink_error == -EFBIG && !ok)
-                x->sink_error = 0;      /* a long error page: keep its start */
-        return x->sink_error < 0 ? 0 : len;
-}
-
-static char *header_value(const char *line, size_t len, const char *name) {
-        size_t n = strlen(name);
-        if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
-                return NULL;
-        const char *v = line + n + 1;
-        v += strspn(v, " \t");
-        size_t vl = len - (size_t) (v - line);
-        while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
-                vl--;
-        return strndup(v, vl);
-}
-
-static void set_header(char **slot, char *v) {
-        if (v) {
-                free(*slot);
-                *slot = v;
-        }
-}
-
-static size_t on_header(char *line, size_t size, size_t n, void *userdata) {
-        struct exchange *x = userdata;
-        size_t len = size * n;
-        /* A new status line (after a redirect or a 100): forget the previous response's headers. */
-        if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
-                free(x->doc.content_type);
-                free(x->doc.digest);
-                free(x->www_authenticate);
-                free(x->location);
-                x->doc.content_type = x->doc.digest = x->www_authenticate = x->location = NULL;
-                return len;
-        }
-        set_header(&x->location, header_value(line, len, "Location"));
-        set_header(&x->doc.content_type, header_value(line, len, "Content-Type"));
-        set_header(&x->doc.digest, header_value(line, len, "Docker-Content-Digest"));
-        set_header(&x->www_authenticate, header_value(line, len, "WWW-Authenticate"));
-        return len;
-}
-
-static size_t on_upload(char *buf, size_t size, size_t n, void *userdata) {
-        struct exchange *x = userdata;
-        ssize_t got = pread(x->upload_fd, buf, size * n, (off_t) x->upload_off);
-        if (got < 0)
-                return CURL_READFUNC_ABORT;
-        x->upload_off += (uint64_t) got;
-        if (x->upload_progress)
-                x->upload_progress(x->userdata, x->upload_off, x->upload_len);
-        return (size_t) got;
-}
-
-void registry_exchange_clear(struct exchange *x) {
-        registry_doc_clear(&x->doc);
-        free(x->www_authenticate);
-        free(x->location);
-        x->www_authenticate = x->location = NULL;
-        curl_easy_cleanup(x->curl);
-        x->curl = NULL;
-}
-
-static int exchange_setup(struct exchange *x, const char *url, struct curl_slist *headers) {
-        x->curl = curl_easy_init();
-        if (!x->curl)
-                return -ENOMEM;
-        CURL *h = x->curl;
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-        /* A registry that stops sending for 30 s has gone away. */
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
-        curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "ctrd/" PACKAGE_VERSION);
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        if (x->method)
-                curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
-        if (x->method && strcmp(x->method, "HEAD") == 0)
-                curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-        if (x->payload) {
-                curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->payload);
-                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) x->payload_len);
-        } else if (x->has_upload) {
-                x->upload_off = 0;
-                curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-                curl_easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
-                curl_easy_setopt(h, CURLOPT_READDATA, x);
-                curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t) x->upload_len);
-        } else if (x->method && strcmp(x->method, "POST") == 0) {
-                curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-        }
-        if (x->resume_from > 0) {
-                char range[48];
-                snprintf(range, sizeof(range), "%" PRIu64 "-", x->resume_from);
-                curl_easy_setopt(h, CURLOPT_RANGE, range);
-        }
-        return 0;
-}
-
-/* The registry's own words from an error body ({"errors": [{"code", "message"}]}), or the status. */
-static void describe_failure(const struct exchange *x, char *buf, size_t size) {
-        json_auto_t *doc = x->doc.body ? json_loads(x->doc.body, 0, NULL) : NULL;
-        json_t *e0 = json_array_get(json_object_get(doc, "errors"), 0);
-        const char *msg = json_string_value(json_object_get(e0, "message"));
-        const char *code = json_string_value(json_object_get(e0, "code"));
-        if (msg)
-                snprintf(buf, size, "%s%s%s", code ? code : "", code ? ": " : "", msg);
-        else
-                snprintf(buf, size, "HTTP status %ld", x->status);
-}
-
-static int status_errno(long status) {
-        return status == 404 ? ENOENT : status == 401 || status == 403 ? EACCES
-             : status == 429 ? EAGAIN : EIO;
-}
-
 static int run(struct registry_client *c, struct exchange *x, const char *url,
                const char *accept, struct ctrd_error *err) {
         _cleanup_(curl_slist_free_allp) struct curl_slist *headers = NULL;
@@ -277,7 +122,7 @@ static int run(struct registry_client *c, struct exchange *x, const char *url,
         if (c->authorization)
                 headers = curl_slist_append(headers, c->authorization);
         pthread_mutex_unlock(&c->lock);
-        if (exchange_setup(x, url, headers) < 0)
+        if (registry_exchange_setup(x, url, headers) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         CURLcode cc = curl_easy_perform(x->curl);
         curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->status);
@@ -288,99 +133,6 @@ static int run(struct registry_client *c, struct exchange *x, const char *url,
         if (cc != CURLE_OK)
                 return ctrd_error_set(err, cc == CURLE_OPERATION_TIMEDOUT ? ETIMEDOUT : ECONNABORTED,
                                       "%s: %s", url, curl_easy_strerror(cc));
-        return 0;
-}
-
-/* {"token": ...} or {"access_token": ...} as an Authorization header line. */
-static int token_header(const struct registry_doc *d, const char *realm, char **ret,
-                        struct ctrd_error *err) {
-        json_auto_t *doc = json_loads(d->body ? d->body : "", 0, NULL);
-        const char *tok = json_string_value(json_object_get(doc, "token"));
-        if (!tok)
-                tok = json_string_value(json_object_get(doc, "access_token"));
-        if (!tok)
-                return ctrd_error_set(err, EPROTO, "the token server %s sent no token", realm);
-        return asprintf(ret, "Authorization: Bearer %s", tok) < 0
-                       ? ctrd_error_set(err, ENOMEM, "out of memory") : 0;
-}
-
-/* The bearer token for challenge ch: GET realm?service=&scope=, as basic auth when we have creds. */
-static int fetch_token(struct registry_client *c, const struct registry_challenge *ch,
-                       char **ret, struct ctrd_error *err) {
-        struct exchange x = { .max = TOKEN_MAX };
-        _cleanup_free_ char *url = NULL, *def_scope = NULL;
-        char *svc = NULL, *scope = NULL;        /* curl's, freed with curl_free */
-        int r = 0;
-        /* Without a repository (a login), no scope: the token only proves the credentials. */
-        if ((*c->repo && asprintf(&def_scope, "repository:%s:%s", c->repo,
-                                  c->push ? "pull,push" : "pull") < 0) ||
-            exchange_setup(&x, ch->realm, NULL) < 0 ||
-            !(svc = curl_easy_escape(x.curl, ch->service ? ch->service : "", 0)) ||
-            !(scope = curl_easy_escape(x.curl, ch->scope ? ch->scope : def_scope ? def_scope : "", 0)) ||
-            asprintf(&url, "%s%sservice=%s%s%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
-                     svc, *scope ? "&scope=" : "", scope) < 0) {
-                r = ctrd_error_set(err, ENOMEM, "out of memory");
-                goto out;
-        }
-        curl_easy_setopt(x.curl, CURLOPT_URL, url);
-        if (c->creds.username) {
-                curl_easy_setopt(x.curl, CURLOPT_USERNAME, c->creds.username);
-                curl_easy_setopt(x.curl, CURLOPT_PASSWORD, c->creds.password ? c->creds.password : "");
-        }
-        CURLcode cc = curl_easy_perform(x.curl);
-        curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &x.status);
-        if (cc != CURLE_OK || x.status != 200) {
-                char why[256];
-                describe_failure(&x, why, sizeof(why));
-                r = ctrd_error_set(err, cc != CURLE_OK ? ECONNABORTED : status_errno(x.status),
-                                   "getting a token from %s: %s", ch->realm,
-                                   cc != CURLE_OK ? curl_easy_strerror(cc) : why);
-                goto out;
-        }
-        r = token_header(&x.doc, ch->realm, ret, err);
-out:
-        if (x.doc.body)
-                explicit_bzero(x.doc.body, x.doc.len);
-        curl_free(svc);
-        curl_free(scope);
-        registry_exchange_clear(&x);
-        return r;
-}
-
-static int basic_header(struct registry_client *c, char **ret, struct ctrd_error *err) {
-        _cleanup_free_ char *pair = NULL, *b64 = NULL;
-        if (!c->creds.username)
-                return ctrd_error_set(err, EACCES, "%s: unauthorized: authentication required",
-                                      c->base);
-        if (asprintf(&pair, "%s:%s", c->creds.username, c->creds.password ? c->creds.password : "") < 0 ||
-            !(b64 = registry_base64_encode(pair, strlen(pair))) ||
-            asprintf(ret, "Authorization: Basic %s", b64) < 0) {
-                if (pair)
-                        explicit_bzero(pair, strlen(pair));
-                return ctrd_error_set(err, ENOMEM, "out of memory");
-        }
-        explicit_bzero(pair, strlen(pair));
-        explicit_bzero(b64, strlen(b64));
-        return 0;
-}
-
-/* Answers a 401's challenge: the next requests carry the new Authorization header. */
-static int authenticate(struct registry_client *c, const char *www, struct ctrd_error *err) {
-        struct registry_challenge ch;
-        _cleanup_free_ char *line = NULL;
-        if (registry_challenge_parse(www, &ch) < 0)
-                return ctrd_error_set(err, EPROTO, "%s: cannot parse the registry's "
-                                      "WWW-Authenticate challenge", c->base);
-        int r = ch.bearer ? fetch_token(c, &ch, &line, err) : basic_header(c, &line, err);
-        registry_challenge_clear(&ch);
-        if (r < 0)
-                return r;
-        pthread_mutex_lock(&c->lock);
-        if (c->authorization)
-                explicit_bzero(c->authorization, strlen(c->authorization));
-        free(c->authorization);
-        c->authorization = TAKE_PTR(line);
-        pthread_mutex_unlock(&c->lock);
         return 0;
 }
 
@@ -401,7 +153,7 @@ int registry_request(struct registry_client *c, const char *what, const char *ac
         struct exchange blank = *x;
         int r = run(c, x, url, accept, err);
         if (r >= 0 && x->status == 401 && x->www_authenticate && x->delivered == 0) {
-                r = authenticate(c, x->www_authenticate, err);
+                r = registry_authenticate(c, x->www_authenticate, err);
                 registry_exchange_clear(x);
                 *x = blank;
                 if (r >= 0)
@@ -409,8 +161,8 @@ int registry_request(struct registry_client *c, const char *what, const char *ac
         }
         if (r >= 0 && (x->status < 200 || x->status >= 300)) {
                 char why[512];
-                describe_failure(x, why, sizeof(why));
-                r = ctrd_error_set(err, status_errno(x->status), "%s%s%s: %s", what ? c->repo : c->base,
+                registry_describe_failure(x, why, sizeof(why));
+                r = ctrd_error_set(err, registry_status_errno(x->status), "%s%s%s: %s", what ? c->repo : c->base,
                                    what ? "/" : "/v2/", what && !strstr(what, "://") ? what : "", why);
         }
         return r;

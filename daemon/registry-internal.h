@@ -54,4 +54,14 @@ struct exchange {
  */
 int registry_request(struct registry_client *c, const char *what, const char *accept,
                      struct exchange *x, struct ctrd_error *err);
+
+/* registry-http.c: a curl handle for x (headers stay the caller's until the exchange ends). */
+int registry_exchange_setup(struct exchange *x, const char *url, struct curl_slist *headers);
 void registry_exchange_clear(struct exchange *x);
+/* The registry's own words from an error body ({"errors": [{"code", "message"}]}), or the status. */
+void registry_describe_failure(const struct exchange *x, char *buf, size_t size);
+/* 404 ENOENT, 401/403 EACCES, 429 EAGAIN, else EIO. */
+int registry_status_errno(long status);
+
+/* registry-token.c: answers a 401's WWW-Authenticate; later requests carry the result. */
+int registry_authenticate(struct registry_client *c, const char *www, struct ctrd_error *err);

@@ -2,7 +2,8 @@
 daemon_libctrd_engine_a_SOURCES += \
 	daemon/registry-auth.c daemon/registry-auth.h \
 	daemon/registry-manifest.c daemon/registry-manifest.h \
-	daemon/registry-client.c daemon/registry-client.h \
+	daemon/registry-client.c daemon/registry-client.h daemon/registry-internal.h \
+	daemon/registry-http.c daemon/registry-token.c \
 	daemon/registry-layer.c daemon/registry-layer.h \
 	daemon/registry-login.c daemon/registry-login.h \
 	daemon/registry-upload.c daemon/registry-upload.h \

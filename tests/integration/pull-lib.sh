@@ -151,7 +151,7 @@ start_token_server() {
                 -keyout "$T/token.key" -out "$T/token.crt" >/dev/null 2>&1 || skip "openssl cannot make a key"
         port=$(free_port)
         TOKEN_REALM="http://127.0.0.1:$port/token"
-        cat >"$T/token.py" <<'PY'
+        cat >"$T/token-server.py" <<'PY'
 import base64, http.server, json, ssl, subprocess, sys, time, urllib.parse
 key, cert, port, user, password = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 der = ssl.PEM_cert_to_DER_cert(open(cert).read())
@@ -174,7 +174,7 @@ class Tokens(http.server.BaseHTTPRequestHandler):
         expected = "Basic " + base64.b64encode((user + ":" + password).encode()).decode()
         access = []
         if self.headers.get("Authorization") == expected:
-            for scope in q.get("scope", []):
+            for scope in " ".join(q.get("scope", [])).split():
                 kind, name, actions = scope.split(":")
                 access.append({"type": kind, "name": name, "actions": actions.split(",")})
         body = json.dumps({"token": token(access), "expires_in": 300}).encode()
@@ -185,7 +185,7 @@ class Tokens(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Tokens).serve_forever()
 PY
-        python3 "$T/token.py" "$T/token.key" "$T/token.crt" "$port" "$1" "$2" >>"$T/token.log" 2>&1 &
+        python3 "$T/token-server.py" "$T/token.key" "$T/token.crt" "$port" "$1" "$2" >>"$T/token.log" 2>&1 &
         TOKEN_PID=$!
         on_exit "kill -9 $TOKEN_PID 2>/dev/null"
         wait_for "the token server" 10 curl -sf --max-time 1 -o /dev/null "$TOKEN_REALM"
