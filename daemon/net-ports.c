@@ -1,6 +1,6 @@
 /*
  * Published ports: HostConfig.PortBindings (and every Config.ExposedPorts
- * with PublishAllPorts) become TCP proxies from the host address to the
+ * with PublishAllPorts) become TCP or UDP proxies from the host address to the
  * container's, for as long as the container runs. A HostPort of "" or "0"
  * takes a free port; what was taken is what inspect and `ctrctl port` show,
  * and it is kept in RUN/containers/ID/ports.json so that a restarted daemon
@@ -26,18 +26,20 @@ struct net_proxy {
         char key[24];                   /* "80/tcp" */
         char host_ip[NET_IP_STRLEN];    /* as given ("" = 0.0.0.0) */
         int host_port;
-        struct net_tcp_proxy *tcp;
+        struct net_tcp_proxy *tcp;      /* one of the two */
+        struct net_udp_proxy *udp;
 };
 
-/* "80/tcp" or "80" → port; -EINVAL for another protocol or a range. */
-static int parse_key(const char *key, int *ret, struct ctrd_error *err) {
+/* "80/tcp", "53/udp" or "80" → port and protocol; -EINVAL for another protocol or a range. */
+static int parse_key(const char *key, int *ret, bool *ret_udp, struct ctrd_error *err) {
         char num[8];
         const char *slash = strchr(key, '/');
         size_t n = slash ? (size_t) (slash - key) : strlen(key);
         int64_t v;
-        if (slash && strcmp(slash + 1, "tcp") != 0)
-                return ctrd_error_set(err, EINVAL, "publishing %s: ctrd publishes TCP ports only",
-                                      key);
+        *ret_udp = slash && strcmp(slash + 1, "udp") == 0;
+        if (slash && strcmp(slash + 1, "tcp") != 0 && !*ret_udp)
+                return ctrd_error_set(err, EINVAL, "publishing %s: ctrd publishes TCP and UDP ports "
+                                      "only", key);
         if (n == 0 || n >= sizeof(num))
                 return ctrd_error_set(err, EINVAL, "invalid port %s", key);
         memcpy(num, key, n);
@@ -54,7 +56,8 @@ static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const 
         int ctr_port, port = 0;
         uint32_t hip = 0;
         int64_t v = 0;
-        int r = parse_key(key, &ctr_port, err);
+        bool udp;
+        int r = parse_key(key, &ctr_port, &udp, err);
         if (r < 0)
                 return r;
         if (host_ip && *host_ip && net_parse_ip(host_ip, &hip) < 0)
@@ -74,7 +77,8 @@ static int publish_one(struct ctrd_engine *e, struct ctr *c, uint32_t ip, const 
         struct net_proxy *p = calloc(1, sizeof(*p));
         if (!p)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        r = net_tcp_proxy_start(e->loop, hip, &port, ip, ctr_port, &p->tcp, err);
+        r = udp ? net_udp_proxy_start(e->loop, hip, &port, ip, ctr_port, &p->udp, err)
+                : net_tcp_proxy_start(e->loop, hip, &port, ip, ctr_port, &p->tcp, err);
         if (r < 0) {
                 free(p);
                 return ctrd_error_wrap(err, "publishing port %s", key);
@@ -162,6 +166,7 @@ void net_ports_unpublish(struct ctrd_engine *e, const char *ctr_id) {
                 }
                 *pp = p->next;
                 net_tcp_proxy_stop(p->tcp);
+                net_udp_proxy_stop(p->udp);
                 free(p);
         }
 }
@@ -200,12 +205,13 @@ json_t *net_ports_list(struct ctrd_engine *e, struct ctr *c) {
         json_t *a = json_array();
         for (struct net_proxy *p = e->net->proxies; p; p = p->next) {
                 int port;
-                if (strcmp(p->ctr_id, c->rec.id) != 0 || parse_key(p->key, &port, NULL) < 0)
+                bool udp;
+                if (strcmp(p->ctr_id, c->rec.id) != 0 || parse_key(p->key, &port, &udp, NULL) < 0)
                         continue;
                 json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:s}", "IP",
                                                    *p->host_ip ? p->host_ip : "0.0.0.0",
                                                    "PrivatePort", port, "PublicPort", p->host_port,
-                                                   "Type", "tcp"));
+                                                   "Type", udp ? "udp" : "tcp"));
         }
         return a;
 }

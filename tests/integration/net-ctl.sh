@@ -1,11 +1,12 @@
 #!/bin/sh
 # ctrctl's network verbs and run flags: network create/ls/inspect/connect/
 # disconnect/rm/prune, run --network --network-alias --ip -p -P --dns
-# --add-host, and port.
+# --add-host, and port; a UDP port through the proxy.
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 need_root
 need_cmd jq
 need_cmd curl
+need_cmd python3
 . "$CTRD_SRCDIR/tests/integration/net-lib.sh"
 start_ctrd_net
 import_busybox
@@ -43,6 +44,28 @@ srv_out=$(ctl run --rm --network "$net" --add-host "extra.example:10.1.2.3" --dn
         sh -c 'grep extra.example /etc/hosts; grep nameserver /etc/resolv.conf')
 assert_contains "$srv_out" "10.1.2.3"
 assert_contains "$srv_out" "nameserver 10.9.9.9"
+
+# UDP: a static echo server in the container, a datagram from the host through the proxy.
+echo_bin="$CTRD_BUILDDIR/tests/helpers/net-udp-echo"
+[ -x "$echo_bin" ] || fail "$echo_bin is missing (make check builds it)"
+ctl run -d --name udp -v "$echo_bin:/udp-echo:ro" -p 127.0.0.1::5353/udp busybox /udp-echo 5353 >/dev/null ||
+        fail "run udp"
+mapping=$(ctl port udp 5353/udp)
+uport=${mapping##*:}
+assert_eq "$(api GET /containers/json | jq -r '.[] | select(.Names[0] == "/udp") | .Ports[0].Type')" udp
+reply=$(python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1)
+for _ in range(10):
+    s.sendto(b"ping-" + sys.argv[2].encode(), ("127.0.0.1", int(sys.argv[1])))
+    try:
+        print(s.recv(100).decode()); break
+    except socket.timeout:
+        pass
+' "$uport" "$$")
+assert_eq "$reply" "echo:ping-$$" "UDP through the proxy"
+ctl rm -f udp >/dev/null
 
 # -P publishes every exposed port; connect/disconnect work on a stopped container.
 ctl create --name allp -P -p 8080 --network "$net" busybox sleep 300 >/dev/null
