@@ -1,8 +1,8 @@
 /*
- * ctrctl pull and login: the registry verbs. The daemon talks to the
- * registry; the client only adds credentials (X-Registry-Auth, from Docker's
- * config.json, as the docker CLI does) and draws the progress: one line per
- * layer, redrawn in place on a terminal, plain status lines otherwise.
+ * ctrctl pull and push. The daemon talks to the registry; the client only
+ * adds credentials (X-Registry-Auth, from Docker's config.json, as the docker
+ * CLI does) and draws the progress: one line per layer, redrawn in place on
+ * a terminal, plain status lines otherwise.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -11,85 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "cmd.h"
-#include "fs-util.h"
+#include "docker-config.h"
 #include "stream.h"
-
-#define CONFIG_MAX (1024 * 1024)
-
-#define B64_STD "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-#define B64_URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-/* config.json wants the standard alphabet, X-Registry-Auth the URL-safe one. */
-static char *b64(const char *tbl, const char *in, size_t len) {
-        char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
-        if (!out)
-                return NULL;
-        for (size_t i = 0; i < len; i += 3) {
-                unsigned v = (unsigned char) in[i] << 16;
-                if (i + 1 < len)
-                        v |= (unsigned char) in[i + 1] << 8;
-                if (i + 2 < len)
-                        v |= (unsigned char) in[i + 2];
-                *o++ = tbl[(v >> 18) & 63];
-                *o++ = tbl[(v >> 12) & 63];
-                *o++ = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
-                *o++ = i + 2 < len ? tbl[v & 63] : '=';
-        }
-        *o = '\0';
-        return out;
-}
-
-/* $DOCKER_CONFIG/config.json, or ~/.docker/config.json. */
-static char *config_path(void) {
-        const char *dir = getenv("DOCKER_CONFIG"), *home = getenv("HOME");
-        char *p = NULL;
-        if (dir && *dir)
-                return asprintf(&p, "%s/config.json", dir) < 0 ? NULL : p;
-        return asprintf(&p, "%s/.docker/config.json", home && *home ? home : "/root") < 0 ? NULL : p;
-}
-
-static json_t *load_config(const char *path) {
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        if (ctrd_read_file(path, CONFIG_MAX, &text, &len, NULL) < 0)
-                return json_object();
-        json_t *doc = json_loadb(text, len, 0, NULL);
-        return json_is_object(doc) ? doc : (json_decref(doc), json_object());
-}
-
-/* The registry host of a reference, as Docker decides it: a first component with '.' or ':'. */
-static char *registry_of(const char *ref) {
-        size_t n = strcspn(ref, "/");
-        if (ref[n] == '/' && (memchr(ref, '.', n) || memchr(ref, ':', n) || (n == 9 && strncmp(ref, "localhost", 9) == 0)))
-                return strndup(ref, n);
-        return strdup("docker.io");
-}
-
-/* "X-Registry-Auth: ..." from the config entry for host, or NULL when there is none. */
-static char *auth_header(const char *host) {
-        _cleanup_free_ char *path = config_path(), *text = NULL, *hdr = NULL;
-        json_auto_t *doc = path ? load_config(path) : NULL;
-        json_t *auths = json_object_get(doc, "auths");
-        json_t *entry = json_object_get(auths, host);
-        if (!entry && strcmp(host, "docker.io") == 0)
-                entry = json_object_get(auths, "https://index.docker.io/v1/");
-        const char *auth = json_string_value(json_object_get(entry, "auth"));
-        if (!auth)
-                return NULL;
-        /* Docker's AuthConfig carries "auth" (base64 user:password) as it is stored. */
-        json_auto_t *ac = json_pack("{s:s, s:s}", "auth", auth, "serveraddress", host);
-        text = ac ? json_dumps(ac, JSON_COMPACT) : NULL;
-        _cleanup_free_ char *enc = text ? b64(B64_URL, text, strlen(text)) : NULL;
-        if (text)
-                explicit_bzero(text, strlen(text));
-        return enc && asprintf(&hdr, "X-Registry-Auth: %s", enc) >= 0 ? TAKE_PTR(hdr) : NULL;
-}
 
 /* The progress of one pull: lines by layer id, as drawn so far. */
 struct progress {
@@ -187,8 +114,8 @@ static int on_data(void *userdata, const char *data, size_t len) {
 
 /* POSTs path with the credentials for ref's registry and shows the progress stream. */
 static int transfer(struct ctl_client *c, const char *path, const char *ref, bool quiet) {
-        _cleanup_free_ char *host = registry_of(ref);
-        _cleanup_free_ char *auth = host ? auth_header(host) : NULL;
+        _cleanup_free_ char *host = ctl_registry_of(ref);
+        _cleanup_free_ char *auth = host ? ctl_registry_auth_header(host) : NULL;
         struct progress p = { .tty = !quiet && isatty(STDOUT_FILENO), .quiet = quiet };
         struct ctl_stream s = { 0 };
         int r = ctl_stream_open(c, &s, "POST", path, NULL, on_data, &p);
@@ -243,134 +170,6 @@ int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]) {
                 return 1;
         }
         return do_pull(c, argv[optind], platform, quiet);
-}
-
-/* One line from stdin without its newline; without echo for a password on a terminal. */
-static char *read_line(const char *prompt, bool secret) {
-        struct termios old, quiet;
-        bool tty = isatty(STDIN_FILENO);
-        char *line = NULL;
-        size_t cap = 0;
-        if (tty && prompt) {
-                fputs(prompt, stdout);
-                fflush(stdout);
-        }
-        bool hide = tty && secret && tcgetattr(STDIN_FILENO, &old) == 0;
-        if (hide) {
-                quiet = old;
-                quiet.c_lflag &= ~(tcflag_t) ECHO;
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        ssize_t n = getline(&line, &cap, stdin);
-        if (hide) {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-                putchar('\n');
-        }
-        if (n < 0) {
-                free(line);
-                return NULL;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        return line;
-}
-
-/* Writes auths[server] = {"auth": base64(user:password)} (or removes it) in config.json, mode 0600. */
-static int store_auth(const char *server, const char *user, const char *password) {
-        _cleanup_free_ char *path = config_path(), *pair = NULL, *enc = NULL, *text = NULL;
-        struct ctrd_error err = { 0 };
-        if (!path)
-                return -ENOMEM;
-        json_auto_t *doc = load_config(path);
-        json_t *auths = json_object_get(doc, "auths");
-        if (!json_is_object(auths)) {
-                auths = json_object();
-                json_object_set_new(doc, "auths", auths);
-        }
-        if (!user) {
-                if (json_object_del(auths, server) < 0)
-                        return -ENOENT;
-        } else {
-                if (asprintf(&pair, "%s:%s", user, password) < 0 || !(enc = b64(B64_STD, pair, strlen(pair))))
-                        return -ENOMEM;
-                explicit_bzero(pair, strlen(pair));
-                json_object_set_new(auths, server, json_pack("{s:s}", "auth", enc));
-                explicit_bzero(enc, strlen(enc));
-        }
-        text = json_dumps(doc, JSON_INDENT(8));
-        char *slash = strrchr(path, '/');
-        if (!text)
-                return -ENOMEM;
-        *slash = '\0';
-        int r = ctrd_mkdir_p(path, 0700, &err);
-        *slash = '/';
-        if (r >= 0)
-                r = ctrd_write_file_atomic(path, text, strlen(text), 0600, &err);
-        explicit_bzero(text, strlen(text));
-        if (r < 0)
-                ctl_error("%s", err.msg);
-        return r;
-}
-
-static int check_login(struct ctl_client *c, const char *server, const char *user, const char *password) {
-        struct ctl_response resp;
-        json_auto_t *body = json_pack("{s:s, s:s, s:s}", "username", user, "password", password,
-                                      "serveraddress", server);
-        if (!body || ctl_request(c, "POST", "/auth", body, &resp) < 0)
-                return 1;
-        json_t *out = NULL;
-        int r = ctl_response_json(&resp, &out);
-        ctl_response_done(&resp);
-        json_decref(out);
-        return r < 0 ? 1 : 0;
-}
-
-int ctl_cmd_login(struct ctl_client *c, int argc, char *argv[]) {
-        optind = 0;     /* full getopt reset: options may follow operands, as in docker */
-        static const struct option opts[] = {
-                { "username", required_argument, NULL, 'u' }, { "password", required_argument, NULL, 'p' },
-                { "password-stdin", no_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' }, {}
-        };
-        _cleanup_free_ char *user = NULL, *password = NULL, *server = NULL;
-        bool from_stdin = false;
-        int o;
-        while ((o = getopt_long(argc, argv, "u:p:h", opts, NULL)) >= 0) {
-                if (o == 'u')
-                        user = strdup(optarg);
-                else if (o == 'p')
-                        password = strdup(optarg);
-                else if (o == 'S')
-                        from_stdin = true;
-                else {
-                        printf("Usage: ctrctl login [-u USER] [-p PASSWORD | --password-stdin] [SERVER]\n");
-                        return o == 'h' ? 0 : 1;
-                }
-        }
-        server = argc - optind == 1 ? strdup(argv[optind]) : strdup("https://index.docker.io/v1/");
-        if (!user)
-                user = read_line("Username: ", false);
-        if (!password)
-                password = read_line(from_stdin ? NULL : "Password: ", true);
-        if (!server || !user || !*user || !password) {
-                ctl_error("a username and a password are needed");
-                return 1;
-        }
-        int rc = check_login(c, server, user, password);
-        if (rc == 0 && store_auth(server, user, password) == 0)
-                printf("Login Succeeded\n");
-        else
-                rc = 1;
-        explicit_bzero(password, strlen(password));
-        return rc;
-}
-
-int ctl_cmd_logout(struct ctl_client *c, int argc, char *argv[]) {
-        const char *server = argc > 1 ? argv[1] : "https://index.docker.io/v1/";
-        int r = store_auth(server, NULL, NULL);
-        if (r == -ENOENT)
-                printf("Not logged in to %s\n", server);
-        else if (r >= 0)
-                printf("Removing login credentials for %s\n", server);
-        return r < 0 && r != -ENOENT ? 1 : 0;
 }
 
 int ctl_cmd_push(struct ctl_client *c, int argc, char *argv[]) {

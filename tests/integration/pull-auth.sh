@@ -59,6 +59,9 @@ assert_eq "$(ctl run --rm --network none "$REG/private/bb:v1" echo ok)" ok "run"
 
 ctl logout "$REG" >/dev/null
 assert_eq "$(jq -r --arg r "$REG" '.auths[$r]' "$DOCKER_CONFIG/config.json")" null "logout"
+# A server given as a URL is filed under its host:port, where pull looks.
+echo "$pass" | ctl login -u tester --password-stdin "http://$REG/" >/dev/null || fail "login by URL"
+assert_eq "$(jq -r '.auths | keys | join(" ")' "$DOCKER_CONFIG/config.json")" "$REG" "config.json key"
 
 ! grep -q "$pass" "$T/ctrd.log" || fail "the password is in the daemon's log"
 echo "PASS: $TEST_NAME"
