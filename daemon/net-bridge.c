@@ -54,15 +54,23 @@ int net_bridge_plug(const struct store_network *n, const char *netns, const char
         if (nsfd < 0)
                 return ctrd_error_sys(err, errno, "opening network namespace '%s'", netns);
         char ifname[16];
+        int orig = -1;
+        int r = net_netns_enter(netns, &orig, err);
+        if (r < 0)
+                return r;
+        if (index < 0)
+                for (index = 0; snprintf(ifname, sizeof(ifname), "eth%d", index),
+                     net_link_index(ifname) >= 0; index++)
+                        ;
+        net_netns_leave(orig);
         snprintf(ifname, sizeof(ifname), "eth%d", index);
         /* A veth of a run that crashed before its cleanup would make the create fail. */
         net_link_del(veth, NULL);
-        int r = net_link_add_veth(veth, ifname, (unsigned) n->mtu, nsfd, err);
+        r = net_link_add_veth(veth, ifname, (unsigned) n->mtu, nsfd, err);
         if (r >= 0)
                 r = net_link_up(veth, master, err);
         if (r < 0)
                 return r;
-        int orig = -1;
         r = net_netns_enter(netns, &orig, err);
         if (r < 0)
                 return r;

@@ -1,7 +1,6 @@
 /*
- * A container's side of networking: its endpoint records (at create and
- * connect), the namespace, links and addresses of a run (attach/detach), and
- * what inspect shows of them.
+ * A container's side of networking: its endpoint records (at create), the
+ * namespace, links and addresses of a run (attach/detach).
  */
 #define LOG_SUBSYSTEM "net"
 
@@ -28,9 +27,8 @@ void net_veth_name(const char *ctr_id, const char *network_id, char buf[16]) {
         snprintf(buf, 16, "ve%.8s%.4s", ctr_id, network_id);
 }
 
-/* Records c's endpoint on network name with the EndpointSettings epc (may be NULL). */
-static int add_endpoint(struct ctrd_engine *e, const char *id, const char *name, json_t *epc,
-                        struct ctrd_error *err) {
+int net_endpoint_add(struct ctrd_engine *e, const char *id, const char *name, json_t *epc,
+                     struct ctrd_error *err) {
         struct store_network n;
         int r = net_lookup(e, name, &n, err);
         if (r < 0)
@@ -74,7 +72,7 @@ int net_container_created(struct ctrd_engine *e, const char *id, json_t *host,
                 json_t *mine = json_object_get(epcs, primary);
                 if (!mine && strcmp(primary, "bridge") == 0)
                         mine = json_object_get(epcs, "default");
-                r = add_endpoint(e, id, primary, mine, err);
+                r = net_endpoint_add(e, id, primary, mine, err);
         }
         json_object_foreach(epcs, key, epc) {
                 if (r < 0 || (primary && (strcmp(key, primary) == 0 || strcmp(key, "default") == 0)))
@@ -84,50 +82,10 @@ int net_container_created(struct ctrd_engine *e, const char *id, json_t *host,
                                            "(NetworkMode %s) cannot be connected to network %s",
                                            mode, key);
                 else
-                        r = add_endpoint(e, id, key, epc, err);
+                        r = net_endpoint_add(e, id, key, epc, err);
         }
         if (r < 0)
                 store_endpoint_remove_container(e->store, id, NULL);
-        return r;
-}
-
-static int find_container(struct ctrd_engine *e, json_t *body, struct ctr **ret,
-                          struct ctrd_error *err) {
-        const char *name = json_string_value(json_object_get(body, "Container"));
-        if (!name)
-                return ctrd_error_set(err, EINVAL, "Container is required");
-        int r = ctr_lookup(e, name, ret, err);
-        if (r >= 0 && (ctr_is_running(*ret) || (*ret)->busy))
-                return ctrd_error_set(err, EBUSY, "container %s is running: ctrd connects and "
-                                      "disconnects stopped containers only", name);
-        return r;
-}
-
-int net_network_connect(struct ctrd_engine *e, const char *name, json_t *body,
-                        struct ctrd_error *err) {
-        struct ctr *c;
-        int r = find_container(e, body, &c, err);
-        if (r < 0)
-                return r;
-        if (!net_mode_network(ctr_json_str(c->host, "NetworkMode", "default")))
-                return ctrd_error_set(err, EINVAL, "container %s does not use its own network "
-                                      "stack (NetworkMode %s)", c->rec.name,
-                                      ctr_json_str(c->host, "NetworkMode", ""));
-        return add_endpoint(e, c->rec.id, name, json_object_get(body, "EndpointConfig"), err);
-}
-
-int net_network_disconnect(struct ctrd_engine *e, const char *name, json_t *body,
-                           struct ctrd_error *err) {
-        struct ctr *c;
-        struct store_network n;
-        int r = find_container(e, body, &c, err);
-        if (r < 0)
-                return r;
-        r = net_lookup(e, name, &n, err);
-        if (r < 0)
-                return r;
-        r = store_endpoint_remove(e->store, n.id, c->rec.id, err);
-        store_network_clear(&n);
         return r;
 }
 

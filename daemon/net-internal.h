@@ -26,6 +26,10 @@ int net_new_id(char id[65], struct ctrd_error *err);
 /* The network HostConfig.NetworkMode names ("default" is "bridge"); NULL for host/none/container:. */
 const char *net_mode_network(const char *mode);
 
+/* Records container id's endpoint on network name with EndpointSettings epc (may be NULL). */
+int net_endpoint_add(struct ctrd_engine *e, const char *id, const char *name, json_t *epc,
+                     struct ctrd_error *err);
+
 /* RUN/netns/<id> */
 char *net_netns_path(struct ctrd_engine *e, const char *ctr_id);
 /* The host end of c's veth on network_id: "ve" + 8 of the container ID + 4 of the network's. */
@@ -34,7 +38,8 @@ void net_veth_name(const char *ctr_id, const char *network_id, char buf[16]);
 /* net-bridge.c: the Linux bridge of a network, created on first use. */
 int net_bridge_ensure(const struct store_network *n, struct ctrd_error *err);
 int net_bridge_remove(const struct store_network *n, struct ctrd_error *err);
-/* Plugs netns into n's bridge: veth, eth<index> with ip, a default route when primary. */
+/* Plugs netns into n's bridge: veth, eth<index> with ip, a default route when primary;
+ * index < 0: the first eth<N> the namespace does not have yet. */
 int net_bridge_plug(const struct store_network *n, const char *netns, const char *veth,
                     int index, uint32_t ip, bool primary, struct ctrd_error *err);
 /* Deletes veths on n's bridge that are not in keep (NULL-terminated). */

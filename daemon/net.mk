@@ -6,7 +6,7 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/net-link.c daemon/net-link.h \
 	daemon/net-netns.c daemon/net-netns.h \
 	daemon/net-networks.c daemon/net-inspect.c \
-	daemon/net-bridge.c daemon/net-container.c daemon/net-settings.c \
+	daemon/net-bridge.c daemon/net-container.c daemon/net-connect.c daemon/net-settings.c \
 	daemon/net-hosts.c daemon/net-restore.c daemon/net-masq.c \
 	daemon/net-ports.c daemon/net-proxy.c daemon/net-proxy-udp.c daemon/net-proxy.h
 daemon_libctrd_engine_a_CFLAGS += $(MNL_CFLAGS)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # ctrctl's network verbs and run flags: network create/ls/inspect/connect/
 # disconnect/rm/prune, run --network --network-alias --ip -p -P --dns
-# --add-host, and port; a UDP port through the proxy.
+# --add-host, and port; a UDP port through the proxy; connect and disconnect
+# of stopped and running containers.
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 need_root
 need_cmd jq
@@ -78,6 +79,19 @@ assert_eq "$(api GET /containers/late/json | jq -r ".NetworkSettings.Networks[\"
 ctl network disconnect "$net" late || fail "network disconnect"
 assert_eq "$(api GET /containers/late/json | jq -r ".NetworkSettings.Networks[\"$net\"]")" null
 ctl rm late >/dev/null
+
+# A running container connected and disconnected: a second interface, reachable by alias.
+ctl run -d --name hot busybox sleep 300 >/dev/null || fail "run hot"
+ctl network connect --alias hotalias "$net" hot || fail "connect a running container"
+hot_ip=$(api GET /containers/hot/json | jq -r ".NetworkSettings.Networks[\"$net\"].IPAddress")
+case "$hot_ip" in "10.$NET_A.$((NET_B + 1))."*) ;; *) fail "hot's address on $net: '$hot_ip'" ;; esac
+out=$(ctl run --rm --network "$net" busybox ping -c1 -W2 hotalias 2>&1) || fail "ping hotalias: $out"
+ctl network connect "$net" hot 2>"$T/err" && fail "connected twice"
+assert_contains "$(cat "$T/err")" "already exists"
+ctl network disconnect "$net" hot || fail "disconnect a running container"
+assert_eq "$(api GET /containers/hot/json | jq -r ".NetworkSettings.Networks[\"$net\"]")" null
+assert_eq "$(ip -o link show master "$BR_USER" | grep -c .)" 1 "only srv's veth is left on $BR_USER"
+ctl rm -f hot >/dev/null
 
 ctl network rm "$net" 2>"$T/err" && fail "removed a network in use"
 assert_contains "$(cat "$T/err")" "active endpoints"
