@@ -11,6 +11,7 @@
 #include "daemon/image-ref.h"
 #include "daemon/registry-layer.h"
 #include "daemon/registry-manifest.h"
+#include "daemon/registry-progress.h"
 #include "fs-util.h"
 #include "store/images.h"
 
@@ -19,7 +20,7 @@
 
 struct pull_job {
         uv_work_t work;
-        uv_async_t wake;                /* progress is waiting in pending */
+        struct registry_progress progress;
         struct image_service *svc;
         struct registry_client *client;
         struct image_ref ref;
@@ -33,43 +34,23 @@ struct pull_job {
         struct registry_doc config_doc; /* the config's bytes, written once every layer is in */
 
         pthread_mutex_t lock;           /* guards what follows, shared with the layer threads */
-        json_t *pending;
         size_t next_layer;
         bool failed;
 
         struct ctrd_error err;
         int r;
-        image_pull_progress_fn progress;
         image_pull_done_fn done;
         void *userdata;
 };
 
 /* From any thread: queue a progress message for the loop. m is stolen. */
 static void emit(struct pull_job *j, json_t *m) {
-        if (!m)
-                return;
-        pthread_mutex_lock(&j->lock);
-        json_array_append_new(j->pending, m);
-        pthread_mutex_unlock(&j->lock);
-        uv_async_send(&j->wake);
+        registry_progress_emit(&j->progress, m);
 }
 
 static void emit_layer(struct pull_job *j, size_t i, const char *status) {
         emit(j, json_pack("{s:s, s:{}, s:s#}", "status", status, "progressDetail", "id",
                           digest_hex(j->manifest.layers[i].digest), SHORT_ID));
-}
-
-static void flush(uv_async_t *a) {
-        struct pull_job *j = a->data;
-        pthread_mutex_lock(&j->lock);
-        json_t *batch = j->pending;
-        j->pending = json_array();
-        pthread_mutex_unlock(&j->lock);
-        size_t i;
-        json_t *m;
-        json_array_foreach(batch, i, m)
-                j->progress(m, j->userdata);
-        json_decref(batch);
 }
 
 /* Fetches a manifest and checks it is what a digest reference or the index promised. */
@@ -297,7 +278,7 @@ static void job_free(uv_handle_t *h) {
         registry_doc_clear(&j->config_doc);
         image_new_clear(&j->img);
         strv_free(j->chains);
-        json_decref(j->pending);
+        registry_progress_done(&j->progress);
         pthread_mutex_destroy(&j->lock);
         free(j);
 }
@@ -311,9 +292,9 @@ static void pull_after(uv_work_t *w, int status) {
                 j->r = record(j, &existed);
         if (j->r >= 0)
                 finish_messages(j, existed);
-        flush(&j->wake);
+        registry_progress_flush(&j->progress);
         j->done(j->r, &j->err, j->userdata);
-        uv_close((uv_handle_t *) &j->wake, job_free);
+        registry_progress_close(&j->progress, job_free);
 }
 
 /* fromImage plus tag as Docker combines them: a tag parameter that is a digest pins it. */
@@ -336,24 +317,21 @@ static int parse_ref(const struct image_pull_request *rq, struct image_ref *ret,
 }
 
 static int job_new(struct image_service *svc, const struct image_pull_request *rq,
-                   struct pull_job **ret, struct ctrd_error *err) {
+                   image_pull_progress_fn progress, struct pull_job **ret, struct ctrd_error *err) {
         struct pull_job *j = calloc(1, sizeof(*j));
         if (!j)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         pthread_mutex_init(&j->lock, NULL);
         j->svc = svc;
-        j->wake.data = j;
-        int r = (j->pending = json_array()) ? 0 : ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = registry_progress_init(&j->progress, svc->loop, progress, NULL, j, err);
         if (r >= 0)
                 r = parse_ref(rq, &j->ref, err);
         if (r >= 0)
                 r = registry_platform_parse(rq->platform, &j->platform, err);
         if (r >= 0)
                 r = registry_client_new(rq->opts, j->ref.domain, j->ref.path, rq->creds, &j->client, err);
-        if (r >= 0 && (r = uv_async_init(svc->loop, &j->wake, flush)) < 0)
-                ctrd_error_set(err, -r, "creating the progress notifier");
         if (r < 0) {
-                job_free((uv_handle_t *) &j->wake);
+                registry_progress_close(&j->progress, job_free);
                 return r;
         }
         *ret = j;
@@ -364,15 +342,15 @@ int image_pull_start(struct image_service *svc, const struct image_pull_request 
                      image_pull_progress_fn progress, image_pull_done_fn done, void *userdata,
                      struct ctrd_error *err) {
         struct pull_job *j = NULL;
-        int r = job_new(svc, rq, &j, err);
+        int r = job_new(svc, rq, progress, &j, err);
         if (r < 0)
                 return r;
-        j->progress = progress;
+        j->progress.userdata = userdata;
         j->done = done;
         j->userdata = userdata;
         r = uv_queue_work(svc->loop, &j->work, pull_work, pull_after);
         if (r < 0) {
-                uv_close((uv_handle_t *) &j->wake, job_free);
+                registry_progress_close(&j->progress, job_free);
                 return ctrd_error_set(err, -r, "queueing the pull");
         }
         return 0;

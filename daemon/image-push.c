@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "cleanup.h"
 #include "daemon/image-ref.h"
 #include "daemon/registry-manifest.h"
+#include "daemon/registry-progress.h"
 #include "daemon/registry-upload.h"
 #include "fs-util.h"
 #include "store/images.h"
@@ -30,7 +30,7 @@ struct push_blob {
 
 struct push_job {
         uv_work_t work;
-        uv_async_t wake;
+        struct registry_progress progress;
         struct image_service *svc;
         struct registry_client *client;
         struct image_ref ref;
@@ -41,39 +41,18 @@ struct push_job {
         struct push_blob config;
         char *manifest_digest;
         size_t manifest_size;
-        pthread_mutex_t lock;
-        json_t *pending;
         struct ctrd_error err;
         int r;
-        image_pull_progress_fn progress;
         image_pull_done_fn done;
         void *userdata;
 };
 
 static void emit(struct push_job *j, json_t *m) {
-        if (!m)
-                return;
-        pthread_mutex_lock(&j->lock);
-        json_array_append_new(j->pending, m);
-        pthread_mutex_unlock(&j->lock);
-        uv_async_send(&j->wake);
+        registry_progress_emit(&j->progress, m);
 }
 
 static void emit_blob(struct push_job *j, const struct push_blob *b, const char *status) {
         emit(j, json_pack("{s:s, s:{}, s:s}", "status", status, "progressDetail", "id", b->id));
-}
-
-static void flush(uv_async_t *a) {
-        struct push_job *j = a->data;
-        pthread_mutex_lock(&j->lock);
-        json_t *batch = j->pending;
-        j->pending = json_array();
-        pthread_mutex_unlock(&j->lock);
-        size_t i;
-        json_t *m;
-        json_array_foreach(batch, i, m)
-                j->progress(m, j->userdata);
-        json_decref(batch);
 }
 
 /* The digest and size of the file a blob is sent from. */
@@ -229,8 +208,7 @@ static void job_free(uv_handle_t *h) {
         free(j->layers);
         free(j->config.path);
         free(j->manifest_digest);
-        json_decref(j->pending);
-        pthread_mutex_destroy(&j->lock);
+        registry_progress_done(&j->progress);
         free(j);
 }
 
@@ -242,9 +220,9 @@ static void push_after(uv_work_t *w, int status) {
                 j->r = record_digest(j);
         if (j->r >= 0)
                 finish_messages(j);
-        flush(&j->wake);
+        registry_progress_flush(&j->progress);
         j->done(j->r, &j->err, j->userdata);
-        uv_close((uv_handle_t *) &j->wake, job_free);
+        registry_progress_close(&j->progress, job_free);
 }
 
 /* Repositories of the target registry that already name the image: blobs may be mounted from them. */
@@ -309,28 +287,23 @@ int image_push_start(struct image_service *svc, const struct image_push_request 
         struct push_job *j = calloc(1, sizeof(*j));
         if (!j)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        pthread_mutex_init(&j->lock, NULL);
         j->svc = svc;
-        j->progress = progress;
         j->done = done;
         j->userdata = userdata;
-        j->pending = json_array();
-        j->wake.data = j;
-        int r = j->pending ? plan(j, rq, err) : ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = registry_progress_init(&j->progress, svc->loop, progress, userdata, j, err);
         if (r >= 0)
-                registry_client_want_push(j->client);
-        if (r >= 0 && (r = uv_async_init(svc->loop, &j->wake, flush)) < 0)
-                ctrd_error_set(err, -r, "creating the progress notifier");
+                r = plan(j, rq, err);
         if (r < 0) {
-                job_free((uv_handle_t *) &j->wake);
+                registry_progress_close(&j->progress, job_free);
                 return r;
         }
+        registry_client_want_push(j->client);
         _cleanup_free_ char *name = image_ref_name(&j->ref, false), *line = NULL;
         if (name && asprintf(&line, "The push refers to repository [%s]", name) >= 0)
                 emit(j, json_pack("{s:s}", "status", line));
         r = uv_queue_work(svc->loop, &j->work, push_work, push_after);
         if (r < 0) {
-                uv_close((uv_handle_t *) &j->wake, job_free);
+                registry_progress_close(&j->progress, job_free);
                 return ctrd_error_set(err, -r, "queueing the push");
         }
         return 0;

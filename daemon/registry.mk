@@ -7,6 +7,7 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/registry-layer.c daemon/registry-layer.h \
 	daemon/registry-login.c daemon/registry-login.h \
 	daemon/registry-upload.c daemon/registry-upload.h \
+	daemon/registry-progress.c daemon/registry-progress.h \
 	daemon/registry-distribution.c daemon/registry-distribution.h \
 	daemon/image-pull.c daemon/image-pull.h \
 	daemon/image-push.c daemon/image-push.h
