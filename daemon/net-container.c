@@ -103,6 +103,26 @@ static int shared_netns(struct ctr *c, const char *target, char **ret, struct ct
         return 0;
 }
 
+/*
+ * The network NetworkMode names must exist; a container whose endpoint went
+ * with a removed network, and that is started after a network of that name
+ * was created again, gets an endpoint on the new one.
+ */
+static int check_primary(struct ctr *c, const char *name, struct ctrd_error *err) {
+        struct store_network n;
+        struct store_endpoint *eps = NULL;
+        size_t count = 0;
+        int r = net_lookup(c->engine, name, &n, err);
+        if (r < 0)
+                return r;
+        r = store_endpoint_list(c->engine->store, n.id, c->rec.id, &eps, &count, err);
+        if (r >= 0 && count == 0)
+                r = net_endpoint_add(c->engine, c->rec.id, n.id, NULL, err);
+        store_endpoint_list_free(eps, count);
+        store_network_clear(&n);
+        return r;
+}
+
 /* Allocates each endpoint's address and plugs it in; the first is the default route. */
 static int plug_endpoints(struct ctr *c, const char *netns, struct ctrd_error *err) {
         struct ctrd_engine *e = c->engine;
@@ -141,6 +161,10 @@ int net_container_attach(struct ctr *c, char **ret_netns_path, struct ctrd_error
                 return 0;
         if (ctrd_startswith(mode, "container:"))
                 return shared_netns(c, mode + strlen("container:"), ret_netns_path, err);
+        const char *primary = net_mode_network(mode);
+        int r = primary ? check_primary(c, primary, err) : 0;
+        if (r < 0)
+                return r;
         _cleanup_free_ char *path = net_netns_path(c->engine, c->rec.id), *dir = NULL;
         if (!path || asprintf(&dir, "%s/netns", c->engine->run_root) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
@@ -148,7 +172,7 @@ int net_container_attach(struct ctr *c, char **ret_netns_path, struct ctrd_error
                 return ctrd_error_sys(err, errno, "creating '%s'", dir);
         /* A netns file a crash left behind would make the create fail. */
         net_netns_remove(path, NULL);
-        int r = net_netns_create(path, err);
+        r = net_netns_create(path, err);
         if (r >= 0)
                 r = plug_endpoints(c, path, err);
         if (r < 0) {

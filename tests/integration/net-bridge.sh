@@ -91,8 +91,12 @@ done
 assert_eq "$(ip -o link show master "$BR_USER" | wc -l)" 0 "veths left on $BR_USER"
 assert_eq "$(ip -o link show master "$BR_DEFAULT" 2>/dev/null | wc -l)" 0 "veths left on $BR_DEFAULT"
 assert_eq "$(ls "$RUN/netns" | wc -l)" 0 "netns files left"
+create_net_container stale '{HostConfig: {NetworkMode: "n'$$'"}}' true >/dev/null
 api DELETE "/networks/n$$" >/dev/null
 assert_eq "$(st)" 204 "network rm"
+# A stopped container of a removed network cannot start without it.
+assert_contains "$(api POST /containers/stale/start)" "network n$$ not found"
+api DELETE /containers/stale >/dev/null
 ip link show "$BR_USER" >/dev/null 2>&1 && fail "bridge $BR_USER is still there"
 nft list table ip "ctrd-$BR_USER" >/dev/null 2>&1 && fail "nftables table ctrd-$BR_USER is still there"
 api DELETE /networks/bridge >/dev/null
