@@ -19,7 +19,6 @@
 #define SHORT_ID 12
 
 struct pull_job {
-        uv_work_t work;
         struct registry_progress progress;
         struct image_service *svc;
         struct registry_client *client;
@@ -221,8 +220,9 @@ static int pull_layers(struct pull_job *j) {
         return j->failed ? j->r : 0;
 }
 
-static void pull_work(uv_work_t *w) {
-        struct pull_job *j = container_of(w, struct pull_job, work);
+/* The transfer's own thread (registry-progress.h). */
+static void *pull_work(void *arg) {
+        struct pull_job *j = arg;
         _cleanup_free_ char *status = NULL;
         int r = resolve_manifest(j);
         /* Docker's first line: the repository without its registry, and the tag or digest. */
@@ -238,6 +238,7 @@ static void pull_work(uv_work_t *w) {
         if (r >= 0)
                 r = write_config(j);
         j->r = r;
+        return NULL;
 }
 
 /* On the loop: the tag and the digest the registry knows the image by. */
@@ -283,11 +284,9 @@ static void job_free(uv_handle_t *h) {
         free(j);
 }
 
-static void pull_after(uv_work_t *w, int status) {
-        struct pull_job *j = container_of(w, struct pull_job, work);
+static void pull_after(struct registry_progress *p) {
+        struct pull_job *j = p->wake.data;
         bool existed = false;
-        if (j->r >= 0 && status < 0)
-                j->r = ctrd_error_set(&j->err, -status, "the pull was cancelled");
         if (j->r >= 0)
                 j->r = record(j, &existed);
         if (j->r >= 0)
@@ -348,10 +347,8 @@ int image_pull_start(struct image_service *svc, const struct image_pull_request 
         j->progress.userdata = userdata;
         j->done = done;
         j->userdata = userdata;
-        r = uv_queue_work(svc->loop, &j->work, pull_work, pull_after);
-        if (r < 0) {
+        r = registry_progress_run(&j->progress, pull_work, j, pull_after, err);
+        if (r < 0)
                 registry_progress_close(&j->progress, job_free);
-                return ctrd_error_set(err, -r, "queueing the pull");
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }

@@ -26,7 +26,7 @@ struct image_pull_request {
         const struct registry_options *opts;
 };
 
-/* Called on the loop; progress and done are called on the loop too. */
+/* Called on the loop; the pull runs on threads of its own; progress and done come on the loop. */
 int image_pull_start(struct image_service *svc, const struct image_pull_request *rq,
                      image_pull_progress_fn progress, image_pull_done_fn done, void *userdata,
                      struct ctrd_error *err);

@@ -29,7 +29,6 @@ struct push_blob {
 };
 
 struct push_job {
-        uv_work_t work;
         struct registry_progress progress;
         struct image_service *svc;
         struct registry_client *client;
@@ -152,8 +151,9 @@ static char *manifest_json(struct push_job *j) {
         return m ? json_dumps(m, JSON_COMPACT) : NULL;
 }
 
-static void push_work(uv_work_t *w) {
-        struct push_job *j = container_of(w, struct push_job, work);
+/* The transfer's own thread (registry-progress.h). */
+static void *push_work(void *arg) {
+        struct push_job *j = arg;
         _cleanup_free_ char *manifest = NULL;
         int r = 0;
         for (size_t i = 0; r >= 0 && i < j->n_layers; i++)
@@ -176,6 +176,7 @@ static void push_work(uv_work_t *w) {
                 r = registry_put_manifest(j->client, j->ref.tag, REGISTRY_MT_OCI_MANIFEST, manifest,
                                           j->manifest_size, NULL, &j->err);
         j->r = r;
+        return NULL;
 }
 
 static void finish_messages(struct push_job *j) {
@@ -212,10 +213,8 @@ static void job_free(uv_handle_t *h) {
         free(j);
 }
 
-static void push_after(uv_work_t *w, int status) {
-        struct push_job *j = container_of(w, struct push_job, work);
-        if (j->r >= 0 && status < 0)
-                j->r = ctrd_error_set(&j->err, -status, "the push was cancelled");
+static void push_after(struct registry_progress *p) {
+        struct push_job *j = p->wake.data;
         if (j->r >= 0)
                 j->r = record_digest(j);
         if (j->r >= 0)
@@ -301,10 +300,8 @@ int image_push_start(struct image_service *svc, const struct image_push_request 
         _cleanup_free_ char *name = image_ref_name(&j->ref, false), *line = NULL;
         if (name && asprintf(&line, "The push refers to repository [%s]", name) >= 0)
                 emit(j, json_pack("{s:s}", "status", line));
-        r = uv_queue_work(svc->loop, &j->work, push_work, push_after);
-        if (r < 0) {
+        r = registry_progress_run(&j->progress, push_work, j, push_after, err);
+        if (r < 0)
                 registry_progress_close(&j->progress, job_free);
-                return ctrd_error_set(err, -r, "queueing the push");
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }

@@ -1,11 +1,50 @@
 #include "registry-progress.h"
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "macro.h"
 
 static void on_wake(uv_async_t *a) {
-        registry_progress_flush(container_of(a, struct registry_progress, wake));
+        struct registry_progress *p = container_of(a, struct registry_progress, wake);
+        registry_progress_flush(p);
+        pthread_mutex_lock(&p->lock);
+        bool ended = p->ended;
+        pthread_mutex_unlock(&p->lock);
+        if (ended && !p->reported) {
+                p->reported = true;
+                registry_progress_flush(p);     /* what came between the two looks */
+                p->finished(p);
+        }
+}
+
+static void *trampoline(void *userdata) {
+        struct registry_progress *p = userdata;
+        p->work(p->arg);
+        /*
+         * The wake-up is sent with the lock held: the loop reads ended under
+         * the same lock, so it cannot see it (and free p) before this thread
+         * is done with p.
+         */
+        pthread_mutex_lock(&p->lock);
+        p->ended = true;
+        uv_async_send(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+        return NULL;
+}
+
+int registry_progress_run(struct registry_progress *p, void *(*work)(void *arg), void *arg,
+                          void (*finished)(struct registry_progress *p), struct ctrd_error *err) {
+        pthread_attr_t attr;
+        pthread_t th;
+        p->work = work;
+        p->arg = arg;
+        p->finished = finished;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int r = pthread_create(&th, &attr, trampoline, p);
+        pthread_attr_destroy(&attr);
+        return r != 0 ? ctrd_error_set(err, r, "starting the transfer thread") : 0;
 }
 
 int registry_progress_init(struct registry_progress *p, uv_loop_t *loop, registry_progress_fn fn,

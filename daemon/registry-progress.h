@@ -1,7 +1,10 @@
 /*
- * Progress messages from worker threads to the loop, for pull and push:
- * any thread queues a JSON message; the loop is woken (uv_async) and hands
- * the queued messages, in order, to the callback.
+ * A transfer (pull or push) on a thread of its own, reporting to the loop:
+ * any thread queues JSON progress messages; the loop is woken (uv_async) and
+ * hands them, in order, to the callback; when the transfer's function has
+ * returned, the loop calls finished. A transfer does not sit on a uv
+ * threadpool thread for minutes, so loads, imports and removals never wait
+ * behind a few long pulls.
  */
 #pragma once
 
@@ -22,6 +25,11 @@ struct registry_progress {
         registry_progress_fn fn;
         void *userdata;
         bool started;                   /* wake is a live handle */
+        bool ended;                     /* the transfer returned (under lock) */
+        bool reported;                  /* finished was called */
+        void *(*work)(void *arg);
+        void *arg;
+        void (*finished)(struct registry_progress *p);
 };
 
 /* On the loop. owner goes into wake.data. */
@@ -30,6 +38,13 @@ int registry_progress_init(struct registry_progress *p, uv_loop_t *loop, registr
 
 /* From any thread; m is stolen (NULL is ignored). */
 void registry_progress_emit(struct registry_progress *p, json_t *m);
+
+/*
+ * On the loop: runs work(arg) on a new thread; once it has returned and its
+ * last messages are delivered, finished(p) runs on the loop.
+ */
+int registry_progress_run(struct registry_progress *p, void *(*work)(void *arg), void *arg,
+                          void (*finished)(struct registry_progress *p), struct ctrd_error *err);
 
 /* On the loop: delivers what is queued now. */
 void registry_progress_flush(struct registry_progress *p);
