@@ -26,9 +26,10 @@ ctl_cleanup_containers() {
 
 # Removes the test's cgroup parent in every hierarchy (and whatever is left in it).
 ctl_cleanup_cgroups() {
-        for d in $(find /sys/fs/cgroup -maxdepth 3 -type d -path "*$CTL_CGROUP_PARENT" 2>/dev/null); do
-                find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-        done
+        find /sys/fs/cgroup -maxdepth 3 -type d -path "*$CTL_CGROUP_PARENT" 2>/dev/null |
+                while IFS= read -r d; do
+                        find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+                done
 }
 
 ctl_setup() {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ctrctl ps (filters, --format, -q, -n), logs (stream separation, --tail,
 # -t, --since, -f ending with the container), inspect and top.
+# shellcheck disable=SC2016 # the $ in these commands is for the container's shell
 . "$CTRD_SRCDIR/tests/integration/ctl-lib.sh"
 ctl_setup
 need_endpoint GET /containers/json

@@ -2,6 +2,7 @@
 # ctrctl run and create: output and exit codes, every container flag as the
 # daemon records it (and, where a shell can see it, as the container sees
 # it), and docker's exit statuses for our own and the daemon's errors.
+# shellcheck disable=SC2016 # the $ in these commands is for the container's shell
 . "$CTRD_SRCDIR/tests/integration/ctl-lib.sh"
 ctl_setup
 need_endpoint POST /containers/x-$$/wait
