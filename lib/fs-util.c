@@ -90,13 +90,19 @@ int ctrd_write_all(int fd, const void *buf, size_t len) {
 
 int ctrd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
                            struct ctrd_error *err) {
+        /* A unique temp name: two threads (or processes) may write the same file at once. */
         _cleanup_free_ char *tmp = NULL;
-        if (asprintf(&tmp, "%s.tmp.%ld", path, (long) getpid()) < 0)
+        if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
 
-        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
-                return ctrd_error_sys(err, errno, "creating '%s'", tmp);
+                return ctrd_error_sys(err, errno, "creating a temp file for '%s'", path);
+        if (fchmod(fd, mode) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return ctrd_error_sys(err, e, "setting the mode of '%s'", tmp);
+        }
         int r = ctrd_write_all(fd, data, len);
         if (r < 0) {
                 unlink(tmp);
