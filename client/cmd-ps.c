@@ -59,17 +59,6 @@ static char *join(json_t *items, const char *sep, item_text_fn each, bool trunc)
         return out;
 }
 
-static const char *port_text(json_t *p, bool trunc, char *buf, size_t len) {
-        long long priv = json_integer_value(json_object_get(p, "PrivatePort"));
-        long long pub = json_integer_value(json_object_get(p, "PublicPort"));
-        const char *ip = str(p, "IP");
-        if (pub)
-                snprintf(buf, len, "%s%s%lld->%lld/%s", ip, *ip ? ":" : "", pub, priv, str(p, "Type"));
-        else
-                snprintf(buf, len, "%lld/%s", priv, str(p, "Type"));
-        return buf;
-}
-
 static const char *name_text(json_t *n, bool trunc, char *buf, size_t len) {
         const char *s = json_string_value(n);
         if (!s || !*s)
@@ -171,7 +160,7 @@ static json_t *ps_row(json_t *ctr, int64_t now, bool trunc) {
         _cleanup_free_ char *names = join(json_object_get(ctr, "Names"), ",", name_text, trunc);
         _cleanup_free_ char *networks = join(json_object_get(json_object_get(ctr, "NetworkSettings"),
                                                              "Networks"), ",", NULL, trunc);
-        _cleanup_free_ char *ports = join(json_object_get(ctr, "Ports"), ", ", port_text, trunc);
+        _cleanup_free_ char *ports = ctl_ports_text(json_object_get(ctr, "Ports"));
         return json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s}",
                          "Command", command, "CreatedAt", created_at, "ID", id, "Image", image,
                          "Labels", labels, "LocalVolumes", local_volumes, "Mounts", mount_names,

@@ -1,7 +1,7 @@
 # ctrctl's container verbs and the helpers they share (issue 5).
 client_ctrctl_SOURCES += \
 	client/flags.c client/flags-mount.c client/flags-time.c client/flags.h \
-	client/format.c client/format-template.c client/format.h \
+	client/format.c client/format-template.c client/format-ports.c client/format.h \
 	client/stream.c client/stream-demux.c client/stream-hijack.c client/stream.h
 
 UNIT_TESTS += tests/unit/test-ctl-flags
@@ -12,7 +12,7 @@ tests_unit_test_ctl_flags_LDADD = lib/libctrd.a $(JANSSON_LIBS) $(TEST_UNIT_LIBS
 
 UNIT_TESTS += tests/unit/test-ctl-format
 tests_unit_test_ctl_format_SOURCES = tests/unit/test-ctl-format.c \
-	client/format.c client/format-template.c client/format.h
+	client/format.c client/format-template.c client/format-ports.c client/format.h
 tests_unit_test_ctl_format_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_ctl_format_LDADD = lib/libctrd.a $(JANSSON_LIBS) $(TEST_UNIT_LIBS)
 

@@ -32,6 +32,9 @@ char *ctl_ellipsis(const char *s, size_t max);
 /* Dumps v with jansson flags. Like docker's own printing, <, > and & stay unescaped. */
 int ctl_print_json(json_t *v, size_t flags, FILE *out);
 
+/* ps's PORTS text for a container's "Ports" array, as docker groups and orders it. Heap result. */
+char *ctl_ports_text(json_t *ports);
+
 /* Renders one template against ctx into out; -EINVAL with err on a bad template. */
 int ctl_template_render(const char *tmpl, json_t *ctx, FILE *out, struct ctrd_error *err);
 

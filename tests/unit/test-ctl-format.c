@@ -135,6 +135,36 @@ static void test_format_table_and_json(void **state) {
         json_decref(row);
 }
 
+static void assert_ports(const char *ports_json, const char *want) {
+        json_t *ports = json_loads(ports_json, 0, NULL);
+        assert_non_null(ports);
+        char *s = ctl_ports_text(ports);
+        assert_non_null(s);
+        assert_string_equal(s, want);
+        free(s);
+        json_decref(ports);
+}
+
+static void test_ports(void **state) {
+        assert_ports("[]", "");
+        /* Mappings to another host port are listed after the groups, sorted by container port. */
+        assert_ports("[{\"IP\":\"0.0.0.0\",\"PrivatePort\":83,\"PublicPort\":18083,\"Type\":\"tcp\"},"
+                     "{\"IP\":\"127.0.0.1\",\"PrivatePort\":80,\"PublicPort\":18080,\"Type\":\"tcp\"}]",
+                     "127.0.0.1:18080->80/tcp, 0.0.0.0:18083->83/tcp");
+        /*
+         * Same-number ports group into ranges per IP and protocol (unpublished ones too); a
+         * gap closes a group at once, the open groups follow in the order they were opened.
+         */
+        assert_ports("[{\"IP\":\"0.0.0.0\",\"PrivatePort\":81,\"PublicPort\":81,\"Type\":\"tcp\"},"
+                     "{\"IP\":\"0.0.0.0\",\"PrivatePort\":80,\"PublicPort\":80,\"Type\":\"tcp\"},"
+                     "{\"IP\":\"::\",\"PrivatePort\":80,\"PublicPort\":80,\"Type\":\"tcp\"},"
+                     "{\"PrivatePort\":53,\"Type\":\"udp\"},"
+                     "{\"IP\":\"0.0.0.0\",\"PrivatePort\":90,\"PublicPort\":90,\"Type\":\"tcp\"},"
+                     "{\"IP\":\"0.0.0.0\",\"PrivatePort\":443,\"PublicPort\":8443,\"Type\":\"tcp\"}]",
+                     "0.0.0.0:80-81->80-81/tcp, 53/udp, 0.0.0.0:90->90/tcp, [::]:80->80/tcp, "
+                     "0.0.0.0:8443->443/tcp");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_human_duration),
@@ -142,6 +172,7 @@ int main(void) {
                 cmocka_unit_test(test_ellipsis),
                 cmocka_unit_test(test_template),
                 cmocka_unit_test(test_tabwriter),
+                cmocka_unit_test(test_ports),
                 cmocka_unit_test(test_format_table_and_json),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
