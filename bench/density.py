@@ -95,17 +95,23 @@ for e in cfg["engines"]:
     lat.add("start (create+start), one by one", name, [r[1] for r in res])
     wall.add("start all, one by one", name, [secs])
     time.sleep(1)  # let monitors settle after their start-up work
+    # One case name per measure, the process names in the engine column, so
+    # the ratio column compares ctrd-shim with conmon and containerd-shim.
     m = monitors(e)
     if m:
-        mem.add("RSS per %s (%d found)" % (e["monitor"], len(m)), name, [x[0] for x in m])
-        mem.add("PSS per %s" % e["monitor"], name, [x[1] for x in m])
+        who = "%s (%s x%d)" % (name, e["monitor"], len(m))
+        mem.add("RSS per container monitor", who, [x[0] for x in m])
+        mem.add("PSS per container monitor", who, [x[1] for x in m])
+    daemons = {}
     for label, pid in e["daemons"].items():
         try:
-            r, p = smaps(pid)
-            mem.add("daemon RSS: " + label, name, [r])
-            mem.add("daemon PSS: " + label, name, [p])
+            daemons[label] = smaps(pid)
         except OSError as ex:
-            mem.add("daemon: " + label, name, note=str(ex))
+            mem.add("daemons", name, note="%s: %s" % (label, ex))
+    if daemons:
+        who = "%s (%s)" % (name, " + ".join(daemons))
+        mem.add("daemons RSS (sum)", who, [sum(x[0] for x in daemons.values())])
+        mem.add("daemons PSS (sum)", who, [sum(x[1] for x in daemons.values())])
     for path in ("/_ping", "/v1.41/containers/json"):
         for conc in (1, 32):
             apirows.append((path, conc, name, load(e, path, conc)))
