@@ -131,6 +131,8 @@ static int remove_network(struct ctrd_engine *e, const struct store_network *n,
         if (r >= 0)
                 r = store_network_remove(e->store, n->id, err);
         if (r >= 0)
+                r = net_cache_reload(e, err);
+        if (r >= 0)
                 log_info("removed network %s (%s)", n->name, n->id);
         return r;
 }

@@ -12,12 +12,18 @@
 struct net_proxy;
 
 struct net_manager {
+        struct store_network *nets;     /* the networks table, read once and after each change */
+        size_t n_nets;
         struct net_proxy *proxies;      /* every published port, all containers */
         char **masq;                    /* bridges whose nftables table is in place */
         size_t n_masq;
 };
 
-/* Finds a network by name, full ID or unique ID prefix; -ENOENT "network x not found". */
+/* Re-reads the networks after a change to the table (net_lookup answers from memory). */
+int net_cache_reload(struct ctrd_engine *e, struct ctrd_error *err);
+void net_cache_free(struct net_manager *m);
+/* Finds a network by name, full ID or unique ID prefix (a copy, store_network_clear it);
+ * -ENOENT "network x not found". */
 int net_lookup(struct ctrd_engine *e, const char *name, struct store_network *ret,
                struct ctrd_error *err);
 bool net_is_predefined(const char *name);

@@ -44,13 +44,42 @@ int net_new_id(char id[65], struct ctrd_error *err) {
         return 0;
 }
 
-int net_lookup(struct ctrd_engine *e, const char *name, struct store_network *ret,
-               struct ctrd_error *err) {
+int net_cache_reload(struct ctrd_engine *e, struct ctrd_error *err) {
         struct store_network *l = NULL;
-        size_t n = 0, hits = 0, hit = 0;
+        size_t n = 0;
         int r = store_network_list(e->store, &l, &n, err);
         if (r < 0)
                 return r;
+        net_cache_free(e->net);
+        e->net->nets = l;
+        e->net->n_nets = n;
+        return 0;
+}
+
+void net_cache_free(struct net_manager *m) {
+        store_network_list_free(m->nets, m->n_nets);
+        m->nets = NULL;
+        m->n_nets = 0;
+}
+
+static int copy_network(const struct store_network *src, struct store_network *dst,
+                        struct ctrd_error *err) {
+        *dst = *src;
+        dst->name = strdup(src->name);
+        dst->driver = strdup(src->driver);
+        dst->bridge = strdup(src->bridge);
+        dst->labels = strdup(src->labels);
+        dst->options = strdup(src->options);
+        if (dst->name && dst->driver && dst->bridge && dst->labels && dst->options)
+                return 0;
+        store_network_clear(dst);
+        return ctrd_error_set(err, ENOMEM, "out of memory");
+}
+
+int net_lookup(struct ctrd_engine *e, const char *name, struct store_network *ret,
+               struct ctrd_error *err) {
+        const struct store_network *l = e->net->nets;
+        size_t n = e->net->n_nets, hits = 0, hit = 0;
         for (size_t i = 0; i < n && hits == 0; i++)
                 if (strcmp(l[i].name, name) == 0 || strcmp(l[i].id, name) == 0)
                         hits = 1, hit = i;
@@ -58,11 +87,8 @@ int net_lookup(struct ctrd_engine *e, const char *name, struct store_network *re
                 for (size_t i = 0; i < n; i++)
                         if (ctrd_startswith(l[i].id, name))
                                 hits++, hit = i;
-        if (hits == 1) {
-                *ret = l[hit];
-                l[hit] = (struct store_network) { 0 };
-        }
-        store_network_list_free(l, n);
+        if (hits == 1)
+                return copy_network(&l[hit], ret, err);
         if (hits == 0)
                 return ctrd_error_set(err, ENOENT, "network %s not found", name);
         if (hits > 1)
@@ -110,7 +136,8 @@ static int add_network(struct ctrd_engine *e, struct store_network *n, struct ct
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
         ctrd_format_rfc3339(&now, n->created, sizeof(n->created));
-        return store_network_add(e->store, n, err);
+        r = store_network_add(e->store, n, err);
+        return r < 0 ? r : net_cache_reload(e, err);
 }
 
 /* bridge: the flags' bridge and subnet, kept current at every start; host, none: once. */
@@ -119,11 +146,14 @@ int net_manager_init(struct ctrd_engine *e, const char *bridge_name, const char 
         e->net = calloc(1, sizeof(*e->net));
         if (!e->net)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = net_cache_reload(e, err);
+        if (r < 0)
+                return r;
         struct store_network want = {
                 .name = (char *) "bridge", .driver = (char *) "bridge",
                 .bridge = (char *) (bridge_name ? bridge_name : "ctrd0"), .mtu = DEFAULT_MTU,
         };
-        int r = plan_bridge(&want, default_subnet ? default_subnet : "172.30.0.0/16", NULL, NULL, err);
+        r = plan_bridge(&want, default_subnet ? default_subnet : "172.30.0.0/16", NULL, NULL, err);
         if (r < 0)
                 return ctrd_error_wrap(err, "--default-subnet");
         if (strlen(want.bridge) > 15)
@@ -138,6 +168,8 @@ int net_manager_init(struct ctrd_engine *e, const char *bridge_name, const char 
                 snprintf(want.created, sizeof(want.created), "%s", cur.created);
                 r = store_network_update(e->store, &want, err);
                 store_network_clear(&cur);
+                if (r >= 0)
+                        r = net_cache_reload(e, err);
         }
         const char *const others[][2] = { { "host", "host" }, { "none", "null" } };
         for (size_t i = 0; r >= 0 && i < 2; i++) {
@@ -252,6 +284,8 @@ int net_network_create(struct ctrd_engine *e, json_t *body, json_t **ret, struct
         clock_gettime(CLOCK_REALTIME, &now);
         ctrd_format_rfc3339(&now, n.created, sizeof(n.created));
         r = store_network_add(e->store, &n, err);
+        if (r >= 0)
+                r = net_cache_reload(e, err);
         if (r < 0)
                 return ctrd_error_wrap(err, "creating network %s", name);
         log_info("created network %s (%s, bridge %s)", name, n.id, bridge);

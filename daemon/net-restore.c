@@ -98,6 +98,7 @@ void net_manager_free(struct ctrd_engine *e) {
         for (size_t i = 0; i < e->net->n_masq; i++)
                 free(e->net->masq[i]);
         free(e->net->masq);
+        net_cache_free(e->net);
         free(e->net);
         e->net = NULL;
 }
