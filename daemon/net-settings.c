@@ -48,7 +48,9 @@ json_t *net_container_settings_json(struct ctr *c, bool full) {
         bool running = ctr_is_running(c);
         json_t *first = NULL;
         add_mode_entry(c, nets);
-        if (store_endpoint_list(c->engine->store, NULL, c->rec.id, &eps, &count, NULL) >= 0) {
+        /* Only a container with a stack of its own has endpoints: no query for the others. */
+        if (net_mode_network(ctr_json_str(c->host, "NetworkMode", "default")) &&
+            store_endpoint_list(c->engine->store, NULL, c->rec.id, &eps, &count, NULL) >= 0) {
                 for (size_t i = 0; i < count; i++) {
                         struct store_network n;
                         if (net_lookup(c->engine, eps[i].network_id, &n, NULL) < 0)
