@@ -19,6 +19,12 @@
 /* The roots hold other users' container files: traversable, not listable. */
 #define ENGINE_ROOT_MODE 0711
 
+/* Image events carry the reference as "name" in their attributes, as dockerd's do. */
+static void engine_image_event(void *userdata, const char *action, const char *id, const char *name) {
+        json_t *attrs = name ? json_pack("{s:s}", "name", name) : NULL;
+        events_emit(userdata, "image", action, id, attrs);
+}
+
 static int lock_data_root(struct ctrd_engine *e, struct ctrd_error *err) {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/ctrd.lock", e->data_root) < 0)
@@ -89,6 +95,8 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
                 goto fail;
         e->images->in_use = ctr_image_in_use;
         e->images->in_use_data = e;
+        e->images->event = engine_image_event;
+        e->images->event_data = e;
         r = net_manager_init(e, cfg->bridge_name, cfg->default_subnet, err);
         if (r < 0)
                 goto fail;

@@ -75,6 +75,7 @@ static void import_after(uv_work_t *w, int status) {
                 if (!j->img.refs || !(j->img.refs[0] = strdup(j->ref)))
                         j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
         }
+        j->img.event_action = "import";
         if (j->r >= 0)
                 j->r = image_commit(j->svc, &j->img, NULL, &j->err);
         j->done(j->r, &j->err, j->r >= 0 ? j->img.id : NULL, j->userdata);

@@ -297,6 +297,7 @@ static void load_work(uv_work_t *w) {
 static int commit_all(struct load_job *j) {
         for (size_t i = 0; i < j->n_images; i++) {
                 struct image_new *img = &j->images[i];
+                img->event_action = "load";
                 int r = image_commit(j->svc, img, NULL, &j->err);
                 if (r < 0)
                         return r;

@@ -254,6 +254,7 @@ static int record(struct pull_job *j, bool *ret_existed) {
                 if (!j->img.refs || !(j->img.refs[0] = image_ref_string(&j->ref, false)))
                         return ctrd_error_set(&j->err, ENOMEM, "out of memory");
         }
+        j->img.event_action = "pull";
         int r = image_commit(j->svc, &j->img, ret_existed, &j->err);
         if (r >= 0)
                 r = store_ref_set(j->svc->store, digest_ref, j->img.id, true, &j->err);

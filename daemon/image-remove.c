@@ -78,6 +78,9 @@ int image_commit(struct image_service *svc, const struct image_new *img, bool *r
         }
         if (ret_existed)
                 *ret_existed = existed;
+        image_event(svc, img->event_action, img->id, img->refs ? img->refs[0] : NULL);
+        for (size_t i = 0; img->refs && img->refs[i]; i++)
+                image_event(svc, "tag", img->id, img->refs[i]);
         return 0;
 }
 
@@ -130,9 +133,10 @@ void image_drop_layer_dirs(struct image_service *svc, char **unused) {
         }
 }
 
-static void report_untagged(json_t *report, const char *ref) {
+static void report_untagged(struct image_service *svc, const char *id, json_t *report, const char *ref) {
         _cleanup_free_ char *fam = image_ref_familiarize(ref);
         json_array_append_new(report, json_pack("{s:s}", "Untagged", fam ? fam : ref));
+        image_event(svc, "untag", id, fam ? fam : ref);
 }
 
 /* Untags every reference of the image; deletes the image unless keep_image. */
@@ -144,11 +148,11 @@ static int drop_image(struct image_service *svc, const struct store_image *img, 
                 r = store_ref_list(svc->store, img->id, true, &digests, err);
         for (size_t i = 0; r >= 0 && tags[i]; i++)
                 if ((r = store_ref_remove(svc->store, tags[i], err)) >= 0)
-                        report_untagged(report, tags[i]);
+                        report_untagged(svc, img->id, report, tags[i]);
         if (keep_image || r < 0)
                 return r;
         for (size_t i = 0; digests[i]; i++)
-                report_untagged(report, digests[i]);
+                report_untagged(svc, img->id, report, digests[i]);
         r = store_layer_ref_chain(svc->store, img->top_layer, -1, err);
         if (r >= 0)
                 r = store_image_remove(svc->store, img->id, err);
@@ -157,6 +161,7 @@ static int drop_image(struct image_service *svc, const struct store_image *img, 
                 if (cfg && unlink(cfg) < 0 && errno != ENOENT)
                         log_warning_errno(errno, "removing '%s', ignoring", cfg);
                 json_array_append_new(report, json_pack("{s:s}", "Deleted", img->id));
+                image_event(svc, "delete", img->id, NULL);
         }
         return r;
 }
@@ -201,7 +206,7 @@ static int plan_remove(struct image_service *svc, const char *name, const struct
                 if (n_tags > 1 || (full && strchr(full, '@'))) {
                         r = store_ref_remove(svc->store, full, err);
                         if (r >= 0)
-                                report_untagged(report, full);
+                                report_untagged(svc, img->id, report, full);
                         return r;
                 }
                 if (used && !force)

@@ -286,7 +286,17 @@ int image_tag(struct image_service *svc, const char *name, const char *repo, con
         image_ref_clear(&ref);
         if (!full)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        return store_ref_set(svc->store, full, img.id, false, err);
+        r = store_ref_set(svc->store, full, img.id, false, err);
+        if (r >= 0)
+                image_event(svc, "tag", img.id, full);
+        return r;
+}
+
+void image_event(struct image_service *svc, const char *action, const char *id, const char *name) {
+        if (!svc->event || !action)
+                return;
+        _cleanup_free_ char *fam = name ? image_ref_familiarize(name) : NULL;
+        svc->event(svc->event_data, action, id, fam ? fam : name);
 }
 
 void image_new_clear(struct image_new *img) {

@@ -30,6 +30,10 @@ struct graphdriver;
  */
 typedef bool (*image_in_use_fn)(void *userdata, const char *image_id, char **ret_container);
 
+/* Tells the engine's event log of an image event (tag, untag, delete, import, load, pull). */
+typedef void (*image_event_fn)(void *userdata, const char *action, const char *image_id,
+                               const char *name);
+
 struct image_service {
         uv_loop_t *loop;
         struct store *store;
@@ -39,6 +43,8 @@ struct image_service {
         char *tmp_dir;                  /* DATA/image/tmp: uploads and work in progress */
         image_in_use_fn in_use;
         void *in_use_data;
+        image_event_fn event;           /* NULL: no events */
+        void *event_data;
 };
 
 /* driver: "overlay", "copy", or NULL to pick overlay when this kernel and file system allow it. */
@@ -92,8 +98,12 @@ struct image_new {
         struct layer_store_result *layers;      /* bottom first */
         size_t n_layers;
         char **refs;                            /* full references to point at it */
+        const char *event_action;               /* "import", "load" or "pull" */
 };
 void image_new_clear(struct image_new *img);
+
+/* Emits an image event through svc->event (loop thread only); name may be NULL. */
+void image_event(struct image_service *svc, const char *action, const char *id, const char *name);
 
 /*
  * Records img (its layers, the image, its references) in one transaction.

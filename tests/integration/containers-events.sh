@@ -33,6 +33,15 @@ assert_contains "$out" "create start die destroy" "replayed actions"
 f=$(printf '%s' '{"event":{"die":true}}' | jq -sRr @uri)
 out=$(curl -s --max-time 5 --unix-socket "$SOCK" "http://d/events?since=$t0&until=$t1&filters=$f" | jq -r .Action | tr '\n' ' ')
 assert_eq "$out" "die " "event filter"
+# Image events: a tag and an untag.
+api POST '/images/busybox/tag?repo=evtag&tag=v1' >/dev/null
+api DELETE '/images/evtag:v1' >/dev/null
+t2=$(( $(date +%s) + 1 ))
+f=$(printf '%s' '{"type":{"image":true}}' | jq -sRr @uri)
+out=$(curl -s --max-time 5 --unix-socket "$SOCK" "http://d/events?since=$t0&until=$t2&filters=$f" |
+        jq -r '.Action + " " + .Actor.Attributes.name' | tr '\n' ',')
+assert_contains "$out" "import busybox:latest," "import event"
+assert_contains "$out" "tag evtag:v1,untag evtag:v1," "tag and untag events"
 api GET '/events?since=yesterday' >/dev/null
 assert_eq "$(st)" 400 "bad since"
 echo "PASS: $TEST_NAME"
