@@ -22,7 +22,7 @@
 #define STATS_TABLE "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}"
 
 struct stats_entry {
-        const char *container;          /* as the user named it, or the short ID */
+        char *container;                /* as the user named it, or the short ID */
         struct ctl_stream stream;
         struct ctl_lines lines;
         json_t *last;                   /* newest sample */
@@ -133,20 +133,31 @@ static json_t *stats_header(void) {
                          "Name", "NAME", "NetIO", "NET I/O", "PIDs", "PIDS");
 }
 
-static int print_table(struct stats_entry *entries, size_t n, const struct stats_opts *o,
-                       bool clear) {
+/* The containers on show, each with its own stats stream; live and unnamed, it follows events. */
+struct stats_set {
+        struct stats_entry **v;         /* pointers: curl holds each entry's address */
+        size_t n;
+        struct ctl_streams m;
+        struct ctl_client *c;
+        const struct stats_opts *o;
+        struct ctl_stream events;
+        struct ctl_lines event_lines;
+        json_t *pending;                /* [action, short ID] pairs seen by the event callback */
+};
+
+static int print_table(const struct stats_set *set, bool clear) {
         struct ctrd_error err = { 0 };
         struct ctl_format fmt;
-        int r = ctl_format_init(&fmt, o->format, STATS_TABLE, &err);
+        int r = ctl_format_init(&fmt, set->o->format, STATS_TABLE, &err);
         if (r >= 0 && fmt.table) {
                 json_t *h = stats_header();
                 r = ctl_format_row(&fmt, h, &err);
                 json_decref(h);
         }
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                if (entries[i].failed)
+        for (size_t i = 0; i < set->n && r >= 0; i++) {
+                if (set->v[i]->failed)
                         continue;       /* its error was printed instead, as docker does */
-                json_t *row = stats_row(&entries[i], o->no_trunc);
+                json_t *row = stats_row(set->v[i], set->o->no_trunc);
                 r = row ? ctl_format_row(&fmt, row, &err) : -ENOMEM;
                 json_decref(row);
         }
@@ -179,19 +190,83 @@ static int list_containers(struct ctl_client *c, bool all, json_t **ret_ids) {
         return 0;
 }
 
-/* Opens one stats stream per container on m. */
-static int open_streams(struct ctl_client *c, struct ctl_streams *m, struct stats_entry *entries,
-                        size_t n, bool stream) {
-        for (size_t i = 0; i < n; i++) {
-                struct stats_entry *e = &entries[i];
-                _cleanup_free_ char *path = ctl_container_path(c, e->container,
-                                                               stream ? "/stats?stream=1" : "/stats?stream=0");
-                ctl_lines_init(&e->lines, on_sample, e);
-                if (!path || ctl_stream_open(c, &e->stream, "GET", path, NULL, feed_lines, &e->lines) < 0 ||
-                    ctl_streams_add(m, &e->stream) < 0)
-                        return -ENOMEM;
+static void entry_free(struct stats_set *set, struct stats_entry *e) {
+        ctl_streams_remove(&set->m, &e->stream);
+        ctl_stream_close(&e->stream);
+        ctl_lines_done(&e->lines);
+        json_decref(e->last);
+        free(e->container);
+        free(e);
+}
+
+/* Adds a container and opens its stats stream. */
+static int set_add(struct stats_set *set, const char *container) {
+        struct stats_entry **v = realloc(set->v, (set->n + 1) * sizeof(*v));
+        struct stats_entry *e = calloc(1, sizeof(*e));
+        if (v)
+                set->v = v;
+        if (!v || !e || !(e->container = strdup(container))) {
+                free(e);
+                return -ENOMEM;
         }
+        set->v[set->n++] = e;
+        _cleanup_free_ char *path = ctl_container_path(
+                set->c, container, set->o->no_stream ? "/stats?stream=0" : "/stats?stream=1");
+        ctl_lines_init(&e->lines, on_sample, e);
+        if (!path || ctl_stream_open(set->c, &e->stream, "GET", path, NULL, feed_lines, &e->lines) < 0 ||
+            ctl_streams_add(&set->m, &e->stream) < 0)
+                return -ENOMEM;
         return 0;
+}
+
+static ssize_t set_find(const struct stats_set *set, const char *container) {
+        for (size_t i = 0; i < set->n; i++)
+                if (strcmp(set->v[i]->container, container) == 0)
+                        return (ssize_t) i;
+        return -1;
+}
+
+/* Queues container starts and ends: streams may not be added or removed inside a curl callback. */
+static int on_event(void *userdata, const char *line, size_t len) {
+        struct stats_set *set = userdata;
+        json_t *ev = json_loadb(line, len, 0, NULL);
+        const char *action = json_string_value(json_object_get(ev, "Action"));
+        const char *id = json_string_value(json_object_get(json_object_get(ev, "Actor"), "ID"));
+        if (action && id && strlen(id) >= 12)
+                json_array_append_new(set->pending, json_pack("[s, s#]", action, id, (int) 12));
+        json_decref(ev);
+        return 0;
+}
+
+/* As docker stats does: a started container joins, a dead one leaves (unless -a), a removed one leaves. */
+static void apply_events(struct stats_set *set) {
+        size_t i;
+        json_t *pair;
+        json_array_foreach(set->pending, i, pair) {
+                const char *action = json_string_value(json_array_get(pair, 0));
+                const char *id = json_string_value(json_array_get(pair, 1));
+                ssize_t at = set_find(set, id);
+                if (strcmp(action, "start") == 0 && at < 0) {
+                        if (set_add(set, id) < 0)
+                                ctl_error("stats: out of memory");
+                } else if (at >= 0 && (strcmp(action, "destroy") == 0 ||
+                                       (strcmp(action, "die") == 0 && !set->o->all))) {
+                        entry_free(set, set->v[at]);
+                        memmove(&set->v[at], &set->v[at + 1], (set->n - (size_t) at - 1) * sizeof(*set->v));
+                        set->n--;
+                }
+        }
+        json_array_clear(set->pending);
+}
+
+static int follow_events(struct stats_set *set) {
+        static const char path[] = "/events?filters=%7B%22type%22%3A%7B%22container%22%3Atrue%7D%7D";
+        set->pending = json_array();
+        ctl_lines_init(&set->event_lines, on_event, set);
+        if (!set->pending ||
+            ctl_stream_open(set->c, &set->events, "GET", path, NULL, feed_lines, &set->event_lines) < 0)
+                return -ENOMEM;
+        return ctl_streams_add(&set->m, &set->events);
 }
 
 static int64_t now_ms(void) {
@@ -200,22 +275,23 @@ static int64_t now_ms(void) {
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Drives the streams; live mode redraws every second until every stream ended. */
-static int drive(struct ctl_streams *m, struct stats_entry *entries, size_t n,
-                 const struct stats_opts *o) {
-        int64_t next = now_ms() + (o->no_stream ? 0 : 500);
-        int running;
-        while ((running = ctl_streams_step(m)) > 0) {
-                if (!o->no_stream && now_ms() >= next) {
-                        if (print_table(entries, n, o, isatty(STDOUT_FILENO)) < 0)
+/* Drives the streams; live mode redraws every second until every stream ended (or forever). */
+static int drive(struct stats_set *set) {
+        bool live = !set->o->no_stream;
+        int64_t next = now_ms() + (live ? 500 : 0);
+        while (ctl_streams_step(&set->m) > 0) {
+                if (set->pending)
+                        apply_events(set);
+                if (live && now_ms() >= next) {
+                        if (print_table(set, isatty(STDOUT_FILENO)) < 0)
                                 return 1;
                         next = now_ms() + 1000;
                 }
-                ctl_streams_poll(m, 100);
+                ctl_streams_poll(&set->m, 100);
         }
         int rc = 0;
-        for (size_t i = 0; i < n; i++) {
-                struct stats_entry *e = &entries[i];
+        for (size_t i = 0; i < set->n; i++) {
+                struct stats_entry *e = set->v[i];
                 ctl_lines_feed(&e->lines, "\n", 1);     /* a last object without its newline */
                 if (e->stream.result < 0 || e->stream.status < 200 || e->stream.status >= 300) {
                         ctl_stream_print_error(&e->stream);
@@ -223,31 +299,35 @@ static int drive(struct ctl_streams *m, struct stats_entry *entries, size_t n,
                         rc = 1;
                 }
         }
-        if (o->no_stream && print_table(entries, n, o, false) < 0)
+        if (!live && print_table(set, false) < 0)
                 rc = 1;
         return rc;
 }
 
+/* names: what the user gave, or NULL to show every running (or, with -a, every) container. */
 static int stats_run(struct ctl_client *c, json_t *names, const struct stats_opts *o) {
-        size_t n = json_array_size(names);
-        struct stats_entry *entries = calloc(n ? n : 1, sizeof(*entries));
-        struct ctl_streams m = { 0 };
-        if (!entries)
-                return 1;
-        for (size_t i = 0; i < n; i++)
-                entries[i].container = json_string_value(json_array_get(names, i));
-        int rc = 1;
-        if (ctl_streams_init(&m) >= 0 && open_streams(c, &m, entries, n, !o->no_stream) >= 0)
-                rc = n == 0 && o->no_stream ? print_table(entries, 0, o, false) < 0
-                                            : drive(&m, entries, n, o);
-        for (size_t i = 0; i < n; i++) {
-                ctl_streams_remove(&m, &entries[i].stream);
-                ctl_stream_close(&entries[i].stream);
-                ctl_lines_done(&entries[i].lines);
-                json_decref(entries[i].last);
-        }
-        ctl_streams_done(&m);
-        free(entries);
+        struct stats_set set = { .c = c, .o = o };
+        json_t *listed = NULL;
+        int r = ctl_streams_init(&set.m);
+        if (r >= 0 && !names && !o->no_stream)
+                r = follow_events(&set);        /* before listing, so no start falls in between */
+        if (r >= 0 && !names)
+                r = list_containers(c, o->all, &listed);
+        size_t i;
+        json_t *name;
+        json_array_foreach(names ? names : listed, i, name)
+                if (r >= 0)
+                        r = set_add(&set, json_string_value(name));
+        int rc = r < 0 ? 1 : set.n == 0 && o->no_stream ? print_table(&set, false) < 0 : drive(&set);
+        for (i = 0; i < set.n; i++)
+                entry_free(&set, set.v[i]);
+        ctl_streams_remove(&set.m, &set.events);
+        ctl_stream_close(&set.events);
+        ctl_lines_done(&set.event_lines);
+        json_decref(set.pending);
+        json_decref(listed);
+        ctl_streams_done(&set.m);
+        free(set.v);
         return rc;
 }
 
@@ -294,8 +374,6 @@ int ctl_cmd_stats(struct ctl_client *c, int argc, char *argv[]) {
                 names = json_array();
                 for (int i = optind; i < argc; i++)
                         json_array_append_new(names, json_string(argv[i]));
-        } else if (list_containers(c, o.all, &names) < 0) {
-                return 1;
         }
         int rc = stats_run(c, names, &o);
         json_decref(names);

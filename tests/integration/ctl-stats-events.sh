@@ -1,6 +1,6 @@
 #!/bin/sh
-# ctrctl stats (one sample and the live table), events (replayed with
-# filters and followed live) and container prune.
+# ctrctl stats (one sample, the live table, containers joining and leaving
+# it), events (replayed with filters and followed live) and container prune.
 . "$CTRD_SRCDIR/tests/integration/ctl-lib.sh"
 ctl_setup
 need_endpoint GET /containers/x-$$/stats
@@ -57,6 +57,23 @@ i=0
 while ! grep -q 'name=idle' "$T/live-events" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 assert_contains "$(cat "$T/live-events")" "container die"
 kill "$follower"
+
+# Live with no names, stats follows the events: a container started later
+# joins the table, one that dies leaves it (as docker stats does).
+"$CTRCTL" -H "unix://$SOCK" stats > "$T/follow" 2>&1 &
+stats_pid=$!
+on_exit "kill $stats_pid 2>/dev/null"
+sleep 1.5
+expect_rc 0 ctl run -d --name late busybox sleep 60
+i=0
+while ! grep -q ' late ' "$T/follow" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q ' late ' "$T/follow" || fail "a container started after stats did not join: $(cat "$T/follow")"
+expect_rc 0 ctl kill late
+sleep 2.5
+last_table=$(awk '/^CONTAINER ID/ { table = "" } { table = table $0 "\n" } END { printf "%s", table }' "$T/follow")
+case "$last_table" in *" late "*) fail "a dead container stayed in the table: $last_table" ;; esac
+assert_contains "$last_table" " busy "
+kill "$stats_pid"
 
 # prune -f removes the stopped containers and says which.
 expect_rc 0 ctl container prune -f
