@@ -31,10 +31,10 @@ void ctl_usage(const char *usage, const char *summary, const char *options);
 void ctl_bad_flag(const char *verb, int optopt_char, char *argv[], int optind_now);
 
 /*
- * run and create: parses the container flags, the image and the command at
- * argv (getopt already set up by the caller, which passes its own extra
- * options, e.g. run's -d and --rm) into the create body. Returns 0, or an
- * exit code > 0 after printing why.
+ * run and create: parses the container flags, the image and the command of
+ * argv (verb is "run" or "create"; only run takes -d) into the create body.
+ * Returns 0 (o->help set when --help was printed), or an exit code > 0 after
+ * printing why. The caller frees o->body.
  */
 struct ctl_create_opts {
         json_t *body;                   /* the POST /containers/create body */
