@@ -120,6 +120,18 @@ static int parse_filters(struct api_request *req, json_t **ret) {
         return 0;
 }
 
+struct list_query {
+        bool all;
+        json_t *filters;
+};
+
+static bool keep(struct ctr *c, void *userdata) {
+        const struct list_query *q = userdata;
+        if (!q->all && !ctr_is_running(c) && strcmp(c->rec.state, "restarting") != 0)
+                return false;
+        return !q->filters || matches(q->filters, c);
+}
+
 void api_handle_container_list(struct api_request *req) {
         struct ctrd_engine *e = api_request_engine(req);
         bool all = ctrd_parse_query_bool(api_request_query(req, "all"));
@@ -135,20 +147,15 @@ void api_handle_container_list(struct api_request *req) {
         /* A limit or a status filter shows stopped containers too, as in Docker. */
         if (limit > 0 || json_object_get(filters, "status") || json_object_get(filters, "exited"))
                 all = true;
-        json_t *arr = json_array();
-        for (struct ctr *c = e->containers.list; c && arr; c = c->next) {
-                if (limit > 0 && (int64_t) json_array_size(arr) >= limit)
-                        break;
-                if (!all && !ctr_is_running(c) && strcmp(c->rec.state, "restarting") != 0)
-                        continue;
-                if (filters && !matches(filters, c))
-                        continue;
-                json_array_append_new(arr, ctr_list_json(c));
-        }
+        struct list_query q = { .all = all, .filters = filters };
+        char *buf = NULL;
+        size_t len = 0;
+        int r = ctr_list_text(e, keep, &q, limit, &buf, &len);
         json_decref(filters);
-        if (!arr) {
+        if (r < 0) {
                 api_reply_error(req, 500, "out of memory");
                 return;
         }
-        api_reply_json(req, 200, arr);
+        api_reply_text(req, 200, "application/json", buf, len);
+        free(buf);
 }

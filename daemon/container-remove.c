@@ -112,6 +112,7 @@ int ctr_rename(struct ctr *c, const char *name, struct ctrd_error *err) {
         snprintf(old, sizeof(old), "/%s", c->rec.name);
         free(c->rec.name);
         c->rec.name = copy;
+        ctr_list_invalidate(c->engine);
         ctr_event(c, "rename", "oldName", old);
         return 0;
 }

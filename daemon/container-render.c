@@ -143,10 +143,10 @@ static void status_string(struct ctr *c, char *buf, size_t len) {
         }
 }
 
-json_t *ctr_list_json(struct ctr *c) {
-        char name[300], status[128];
+/* The list entry with status as its Status. */
+static json_t *list_json(struct ctr *c, const char *status) {
+        char name[300];
         snprintf(name, sizeof(name), "/%s", c->rec.name);
-        status_string(c, status, sizeof(status));
         _cleanup_free_ char *command = command_string(c);
         json_t *labels = json_object_get(c->config, "Labels");
         labels = json_is_object(labels) ? json_incref(labels) : json_object();
@@ -164,4 +164,83 @@ json_t *ctr_list_json(struct ctr *c) {
                          "HostConfig", "NetworkMode", ctr_json_str(c->host, "NetworkMode", "default"),
                          "NetworkSettings", net_container_settings_json(c, false),
                          "Mounts");
+}
+
+/* A Status no real one can be, to find where it sits in the rendered text. */
+#define STATUS_MARK "\x01status\x01"
+#define STATUS_MARK_JSON "\"\\u0001status\\u0001\""
+
+static int list_render(struct ctr *c) {
+        json_t *o = list_json(c, STATUS_MARK);
+        char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        char *mark = text ? strstr(text, STATUS_MARK_JSON) : NULL;
+        if (!mark) {
+                free(text);
+                return -ENOMEM;
+        }
+        free(c->list_text);
+        c->list_text = text;
+        c->list_status_at = (size_t) (mark - text);
+        c->list_tail_at = c->list_status_at + strlen(STATUS_MARK_JSON);
+        c->list_generation = c->engine->containers.generation;
+        return 0;
+}
+
+static int buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+        if (*len + n + 1 > *cap) {
+                size_t ncap = *cap ? *cap : 4096;
+                while (ncap < *len + n + 1)
+                        ncap *= 2;
+                char *nb = realloc(*buf, ncap);
+                if (!nb)
+                        return -ENOMEM;
+                *buf = nb;
+                *cap = ncap;
+        }
+        memcpy(*buf + *len, s, n);
+        *len += n;
+        (*buf)[*len] = '\0';
+        return 0;
+}
+
+static int entry_append(struct ctr *c, char **buf, size_t *len, size_t *cap) {
+        if ((c->list_generation != c->engine->containers.generation || !c->list_text) &&
+            list_render(c) < 0)
+                return -ENOMEM;
+        /* Status texts are plain ASCII words and digits: nothing to escape. */
+        char status[128];
+        status_string(c, status, sizeof(status));
+        const char *t = c->list_text;
+        if (buf_add(buf, len, cap, t, c->list_status_at) < 0 || buf_add(buf, len, cap, "\"", 1) < 0 ||
+            buf_add(buf, len, cap, status, strlen(status)) < 0 || buf_add(buf, len, cap, "\"", 1) < 0)
+                return -ENOMEM;
+        return buf_add(buf, len, cap, t + c->list_tail_at, strlen(t + c->list_tail_at));
+}
+
+int ctr_list_text(struct ctrd_engine *e, bool (*keep)(struct ctr *c, void *userdata), void *userdata,
+                  int64_t limit, char **ret, size_t *ret_len) {
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        int64_t n = 0;
+        int r = buf_add(&buf, &len, &cap, "[", 1);
+        for (struct ctr *c = e->containers.list; c && r >= 0; c = c->next) {
+                if (limit > 0 && n >= limit)
+                        break;
+                if (!keep(c, userdata))
+                        continue;
+                if (n++ > 0)
+                        r = buf_add(&buf, &len, &cap, ",", 1);
+                if (r >= 0)
+                        r = entry_append(c, &buf, &len, &cap);
+        }
+        if (r >= 0)
+                r = buf_add(&buf, &len, &cap, "]\n", 2);
+        if (r < 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        *ret_len = len;
+        return 0;
 }

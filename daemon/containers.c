@@ -47,10 +47,16 @@ bool ctr_is_running(const struct ctr *c) {
 }
 
 int ctr_save(struct ctr *c, struct ctrd_error *err) {
+        ctr_list_invalidate(c->engine);
         return store_container_update_state(c->engine->store, &c->rec, err);
 }
 
+void ctr_list_invalidate(struct ctrd_engine *e) {
+        e->containers.generation++;
+}
+
 void ctr_link(struct ctrd_engine *e, struct ctr *c) {
+        c->list_generation = UINT64_MAX;
         c->next = e->containers.list;
         if (c->next)
                 c->next->prev = c;
@@ -75,6 +81,7 @@ void ctr_unlink_free(struct ctr *c) {
         json_decref(c->host);
         free(c->dir);
         free(c->run_dir);
+        free(c->list_text);
         free(c);
 }
 

@@ -54,6 +54,11 @@ struct ctr {
         unsigned restart_streak;        /* restarts since the last long run (back-off) */
         struct shim_spawn_attach early_attach[SHIM_SPAWN_MAX_ATTACH];   /* before the start */
         size_t n_early_attach;
+        /* GET /containers/json entry, rendered once per generation: the text
+         * before and after the time-dependent "Status" string. */
+        char *list_text;
+        size_t list_status_at, list_tail_at;
+        uint64_t list_generation;
         bool busy;                      /* a start is under way */
         bool removal_pending;           /* a forced removal waits for the exit */
         struct ctr *prev, *next;
@@ -63,6 +68,7 @@ struct ctr_manager {
         struct ctr *list;
         size_t count;
         struct ctr_exec *execs;         /* daemon/container-exec.h */
+        uint64_t generation;            /* bumped by every change a list entry may show */
 };
 
 /* Loads every record and reconnects to the shims of running containers. */
@@ -107,9 +113,19 @@ int ctr_resize(struct ctr *c, unsigned rows, unsigned cols, struct ctrd_error *e
 void ctr_wait(struct ctr *c, struct ctr_waiter *w);
 void ctr_wait_cancel(struct ctr *c, struct ctr_waiter *w);
 
-/* Docker's inspect object and list entry. */
+/* Docker's inspect object. */
 json_t *ctr_inspect_json(struct ctr *c);
-json_t *ctr_list_json(struct ctr *c);
+
+/*
+ * GET /containers/json's body: the entries of the containers keep() accepts
+ * (newest first, at most limit when limit > 0) as a JSON array + "\n". Each
+ * entry is rendered once per generation; only its Status is redone per call.
+ */
+int ctr_list_text(struct ctrd_engine *e, bool (*keep)(struct ctr *c, void *userdata), void *userdata,
+                  int64_t limit, char **ret, size_t *ret_len);
+
+/* Marks every rendered list entry stale (a container or network changed). */
+void ctr_list_invalidate(struct ctrd_engine *e);
 
 /* State names as Docker spells them. */
 bool ctr_is_running(const struct ctr *c);

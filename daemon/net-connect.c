@@ -55,6 +55,8 @@ static int plug_running(struct ctr *c, const struct store_network *n, struct ctr
 
 int net_network_connect(struct ctrd_engine *e, const char *name, json_t *body,
                         struct ctrd_error *err) {
+        /* What container lists show changes with the endpoints. */
+        ctr_list_invalidate(e);
         struct ctr *c;
         struct store_network n;
         int r = find_container(e, body, &c, err);
@@ -85,6 +87,8 @@ int net_network_connect(struct ctrd_engine *e, const char *name, json_t *body,
 
 int net_network_disconnect(struct ctrd_engine *e, const char *name, json_t *body,
                            struct ctrd_error *err) {
+        /* What container lists show changes with the endpoints. */
+        ctr_list_invalidate(e);
         struct ctr *c;
         struct store_network n;
         int r = find_container(e, body, &c, err);
