@@ -43,6 +43,8 @@ struct ctl_create_opts {
         bool auto_remove;               /* run --rm */
         bool help;                      /* --help was given and printed */
         const char *pull;               /* --pull: "missing" (default), "always" or "never" */
+        bool interactive;               /* -i: our stdin goes to the container */
+        bool tty;                       /* -t: the container gets a terminal */
 };
 
 int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create_opts *o);

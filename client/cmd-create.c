@@ -302,8 +302,17 @@ int ctl_create_parse(const char *verb, int argc, char *argv[], struct ctl_create
                         return 0;
                 }
                 if (opt == 'i' || opt == 't') {
-                        ctl_error("interactive mode is not supported yet");
-                        return CTL_EXIT_DOCKER;
+                        /* As the docker CLI fills them: -i opens stdin for one attach, -t a terminal. */
+                        if (opt == 'i') {
+                                o->interactive = true;
+                                json_object_set_new(o->body, "OpenStdin", json_true());
+                                json_object_set_new(o->body, "StdinOnce", json_true());
+                                json_object_set_new(o->body, "AttachStdin", json_true());
+                        } else {
+                                o->tty = true;
+                                json_object_set_new(o->body, "Tty", json_true());
+                        }
+                        continue;
                 }
                 if (opt == '?' || opt == ':' || (!run && opt == 'd')) {
                         ctl_bad_flag(verb, optopt, argv, optind);

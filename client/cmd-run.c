@@ -2,8 +2,8 @@
  * ctrctl run and ctrctl start.
  *
  * An attached run follows the docker CLI's order (docker-api.md 3.3):
- * create; attach (a hijacked connection, stdout and stderr only: -i and -t
- * belong to the interactive work); POST /wait (condition next-exit, or
+ * create; attach (a hijacked connection: stdout and stderr, and stdin with
+ * -i; raw with -t, see interactive.c); POST /wait (condition next-exit, or
  * removed with --rm), whose headers must arrive before the container may
  * run; start; then the attached output until the daemon closes it. The
  * wait's body gives the exit status to return.
@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "cmd-containers.h"
 #include "cmd.h"
+#include "interactive.h"
 #include "stream.h"
 
 struct body_buf {
@@ -142,21 +143,26 @@ static int copy_output(struct ctl_client *c, const char *id, int fd, const char 
         return r;
 }
 
-static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) {
+static int run_attached(struct ctl_client *c, const char *id, const struct ctl_create_opts *o) {
+        bool auto_remove = o->auto_remove;
         struct ctl_streams m = { 0 };
         struct ctl_stream wait = { 0 };
         struct body_buf wait_body = { 0 };
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *extra = NULL;
         size_t extra_len = 0;
-        _cleanup_free_ char *attach = ctl_container_path(c, id, "/attach?stderr=1&stdout=1&stream=1");
+        _cleanup_free_ char *attach = ctl_container_path(
+                c, id, o->interactive ? "/attach?stderr=1&stdout=1&stream=1&stdin=1"
+                                      : "/attach?stderr=1&stdout=1&stream=1");
+        _cleanup_free_ char *resize = ctl_container_path(c, id, "/resize");
         _cleanup_free_ char *path = ctl_container_path(
                 c, id, auto_remove ? "/wait?condition=removed" : "/wait?condition=next-exit");
         int r = CTL_EXIT_DOCKER;
-        if (!attach || !path || ctl_hijack(c, attach, &fd, &extra, &extra_len) < 0)
+        if (!attach || !path || !resize || ctl_hijack(c, attach, &fd, &extra, &extra_len) < 0)
                 goto finish;
         /* Nothing comes from our stdin: half-closing says so at once, as `docker run` without -i. */
-        shutdown(fd, SHUT_WR);
+        if (!o->interactive)
+                shutdown(fd, SHUT_WR);
         if (ctl_streams_init(&m) < 0 ||
             ctl_stream_open(c, &wait, "POST", path, NULL, collect, &wait_body) < 0 ||
             ctl_streams_add(&m, &wait) < 0) {
@@ -172,9 +178,17 @@ static int run_attached(struct ctl_client *c, const char *id, bool auto_remove) 
         r = start_container(c, id);
         if (r != 0)
                 goto finish;
-        proxy_signals(true);
-        copy_output(c, id, fd, extra, extra_len);
-        proxy_signals(false);
+        if (o->interactive || o->tty) {
+                struct ctl_session_opts so = { .tty = o->tty, .stdin_open = o->interactive,
+                                               .resize_path = o->tty ? resize : NULL };
+                if (o->tty)
+                        ctl_session_resize(c, resize);
+                ctl_session_run(c, fd, extra, extra_len, &so);
+        } else {
+                proxy_signals(true);
+                copy_output(c, id, fd, extra, extra_len);
+                proxy_signals(false);
+        }
         ctl_streams_wait_done(&m, &wait);
         r = wait_result(&wait, &wait_body);
 finish:
@@ -197,7 +211,7 @@ int ctl_cmd_run(struct ctl_client *c, int argc, char *argv[]) {
                         printf("%s\n", id);
         } else if (r == 0 && id) {
                 fflush(stdout);
-                r = run_attached(c, id, o.auto_remove);
+                r = run_attached(c, id, &o);
         }
         json_decref(o.body);
         return r;

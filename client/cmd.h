@@ -57,3 +57,7 @@ int ctl_cmd_pull(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_push(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_login(struct ctl_client *c, int argc, char *argv[]);
 int ctl_cmd_logout(struct ctl_client *c, int argc, char *argv[]);
+
+/* cmd-exec.c */
+int ctl_cmd_exec(struct ctl_client *c, int argc, char *argv[]);
+int ctl_cmd_attach(struct ctl_client *c, int argc, char *argv[]);

@@ -7,6 +7,10 @@
 const struct ctl_command ctl_commands[] = {
         { "version", ctl_cmd_version, "Show the ctrctl and ctrd versions" },
         { "info", ctl_cmd_info, "Show system-wide information" },
+        { "exec", ctl_cmd_exec, "Execute a command in a running container" },
+        { "container exec", ctl_cmd_exec, "Execute a command in a running container" },
+        { "attach", ctl_cmd_attach, "Attach to a running container's streams" },
+        { "container attach", ctl_cmd_attach, "Attach to a running container's streams" },
         CTL_IMAGE_COMMANDS,
         { "pull", ctl_cmd_pull, "Download an image from a registry" },
         { "image pull", ctl_cmd_pull, "Download an image from a registry" },

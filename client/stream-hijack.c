@@ -89,15 +89,22 @@ static void print_error_answer(int fd, long status, char *buf, size_t len, size_
 
 int ctl_hijack(struct ctl_client *c, const char *path, int *ret_fd, char **ret_extra,
                size_t *ret_extra_len) {
+        return ctl_hijack_body(c, path, NULL, ret_fd, ret_extra, ret_extra_len);
+}
+
+int ctl_hijack_body(struct ctl_client *c, const char *path, const char *json_body, int *ret_fd,
+                    char **ret_extra, size_t *ret_extra_len) {
         _cleanup_close_ int fd = connect_unix(c->socket_path);
         if (fd < 0) {
                 ctl_error("cannot connect to ctrd at %s: is it running?", c->host);
                 return -ECONNREFUSED;
         }
         _cleanup_free_ char *req = NULL;
+        const char *payload = json_body ? json_body : "";
         int n = asprintf(&req, "POST /v" API_VERSION_STRING "%s HTTP/1.1\r\nHost: ctrd\r\n"
-                         "User-Agent: ctrctl/" PACKAGE_VERSION "\r\nContent-Length: 0\r\n"
-                         "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n", path);
+                         "User-Agent: ctrctl/" PACKAGE_VERSION "\r\n%sContent-Length: %zu\r\n"
+                         "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n%s", path,
+                         json_body ? "Content-Type: application/json\r\n" : "", strlen(payload), payload);
         if (n < 0)
                 return -ENOMEM;
         _cleanup_free_ char *buf = malloc(HEADER_MAX);

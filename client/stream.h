@@ -71,6 +71,9 @@ int ctl_stream_print_error(const struct ctl_stream *s);
  */
 int ctl_hijack(struct ctl_client *c, const char *path, int *ret_fd, char **ret_extra,
                size_t *ret_extra_len);
+/* The same with a JSON request body (exec start's {"Detach":false,"Tty":...}). */
+int ctl_hijack_body(struct ctl_client *c, const char *path, const char *json_body, int *ret_fd,
+                    char **ret_extra, size_t *ret_extra_len);
 
 /*
  * Docker's multiplexed framing: 8-byte headers (stream, 0, 0, 0, big-endian

@@ -29,4 +29,5 @@ INTEGRATION_TESTS += \
 	tests/integration/containers-events.sh \
 	tests/integration/containers-limits.sh \
 	tests/integration/docker-cli.sh \
-	tests/integration/docker-py.sh
+	tests/integration/docker-py.sh \
+	tests/integration/ctl-interactive.sh

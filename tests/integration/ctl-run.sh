@@ -110,8 +110,6 @@ assert_eq "$rc" 5 "run's status after the container handled the forwarded SIGINT
 assert_contains "$(cat "$T/sp.out")" "got INT"
 
 # Our own errors and the daemon's: docker's statuses and messages.
-expect_rc 125 ctl run -i busybox true
-assert_eq "$ERR" "ctrctl: interactive mode is not supported yet"
 expect_rc 125 ctl run -m 32x busybox true
 assert_contains "$ERR" "invalid size: '32x'"
 expect_rc 125 ctl run --bogus busybox true
