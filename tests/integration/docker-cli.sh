@@ -5,12 +5,13 @@
 . "$CTRD_SRCDIR/tests/integration/lib.sh"
 need_root
 need_cmd jq
-need_cmd docker
+need_cmd "${DOCKER_CLI:-docker}"
 need_cmd script
 start_ctrd_for_containers
 import_busybox
 export DOCKER_HOST="unix://$SOCK"
-d() { docker "$@"; }
+DOCKER_CLI=${DOCKER_CLI:-docker}
+d() { "$DOCKER_CLI" "$@"; }
 
 assert_eq "$(d run --rm --network none busybox echo hi)" hi "run --rm"
 rc=0; d run --network none --name r1 busybox sh -c 'echo out; echo err >&2; exit 4' >"$T/o" 2>"$T/e" || rc=$?
@@ -22,7 +23,7 @@ assert_eq "$(d inspect -f '{{.State.ExitCode}}' r1)" 4 "inspect"
 rc=0; d run --rm --network none busybox /nosuchcmd 2>/dev/null || rc=$?
 assert_eq "$rc" 127 "missing executable"
 assert_eq "$(echo piped | d run --rm -i --network none busybox cat)" piped "run -i"
-out=$(script -qec "docker run --rm -it --network none busybox sh -c 'tty; exit 3'" /dev/null | tr -d '\r\000')
+out=$(script -qec "$DOCKER_CLI run --rm -it --network none busybox sh -c 'tty; exit 3'" /dev/null | tr -d '\r\000')
 assert_contains "$out" "/dev/pts/" "run -it has a terminal"
 
 # The device cgroup: a node the default rules do not allow cannot be opened
@@ -43,16 +44,16 @@ assert_eq "$(d exec -u 1000 -w /tmp -e X=1 r2 sh -c 'echo $(id -u) $PWD $X')" "1
 d exec -d r2 sh -c 'echo detached > /tmp/mark'
 sleep 0.3
 assert_eq "$(d exec r2 cat /tmp/mark)" detached "exec -d"
-out=$(script -qec "docker exec -it r2 sh -c 'stty size; tty'" /dev/null | tr -d '\r\000')
+out=$(script -qec "$DOCKER_CLI exec -it r2 sh -c 'stty size; tty'" /dev/null | tr -d '\r\000')
 assert_contains "$out" "/dev/pts/" "exec -it"
 
 # logs -f ends when the container stops.
 d run -d --network none --name r3 busybox sh -c 'for i in 1 2 3; do echo l$i; sleep 0.2; done' >/dev/null
-assert_eq "$(timeout 10 docker logs -f r3 | tr '\n' ' ')" "l1 l2 l3 " "logs -f"
+assert_eq "$(timeout 10 "$DOCKER_CLI" logs -f r3 | tr '\n' ' ')" "l1 l2 l3 " "logs -f"
 assert_eq "$(d wait r3)" 0 "wait"
 d kill r2 >/dev/null
 # kill answers once the signal is sent; the exit is recorded a moment later.
-wait_for "r2 to exit after kill" 5 sh -c "[ \"\$(docker inspect -f '{{.State.Status}}' r2)\" = exited ]"
+wait_for "r2 to exit after kill" 5 sh -c "[ \"\$($DOCKER_CLI inspect -f '{{.State.Status}}' r2)\" = exited ]"
 rc=0; d stop r2 >/dev/null || rc=$?
 assert_eq "$rc" 0 "stop of a stopped container (304)"
 d rm -f r1 r2 r3 >/dev/null
