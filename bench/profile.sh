@@ -13,11 +13,13 @@ N=${1:-100}
 REQ=${2:-/v1.41/containers/json}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=$(cd "$HERE/.." && pwd)
+# shellcheck disable=SC2034 # BUILDDIR is read by engines.sh
 BUILDDIR=$(cd "${CTRD_BUILDDIR:-$PWD}" && pwd)
 command -v perf >/dev/null || { echo "bench/profile.sh: needs perf (apt-get install linux-perf)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench/profile.sh: needs root" >&2; exit 1; }
 
 B=$(mktemp -d /tmp/ctrd-bench-prof.XXXXXX)
+# shellcheck source=bench/engines.sh
 . "$HERE/engines.sh"
 on_exit remove_bench_dir
 trap run_cleanups EXIT

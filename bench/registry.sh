@@ -25,7 +25,11 @@ CONF
         i=0
         until curl -sf "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; do
                 i=$((i + 1))
-                [ $i -lt 100 ] && kill -0 $reg 2>/dev/null || { echo "bench: docker-registry did not start:" >&2; tail -3 "$B/registry.log" >&2; return 1; }
+                if [ $i -ge 100 ] || ! kill -0 $reg 2>/dev/null; then
+                        echo "bench: docker-registry did not start:" >&2
+                        tail -3 "$B/registry.log" >&2
+                        return 1
+                fi
                 sleep 0.1
         done
         # Random bytes: gzip cannot shrink them, so every engine moves ~$mb MB.
@@ -34,11 +38,17 @@ CONF
         REGISTRY_REF="127.0.0.1:$port/bench/big:latest"
         "$SRCDIR/tests/helpers/mkimage-docker.sh" "$B/big/image.tar" "$REGISTRY_REF" \
                 "$B/busybox.tar" "$B/big/layer.tar" >/dev/null
-        curl -sf --unix-socket "$pusher" -X POST -H 'Content-Type: application/x-tar' \
-                --data-binary @"$B/big/image.tar" http://d/v1.41/images/load >/dev/null &&
-                curl -sf --unix-socket "$pusher" -X POST -H "X-Registry-Auth: e30=" \
-                        "http://d/v1.41/images/${REGISTRY_REF%:*}/push?tag=latest" >"$B/push.out" &&
-                ! grep -q '"error"' "$B/push.out" ||
-                { echo "bench: pushing $REGISTRY_REF: $(tail -c 300 "$B/push.out")" >&2; return 1; }
+        if ! curl -sf --unix-socket "$pusher" -X POST -H 'Content-Type: application/x-tar' \
+                --data-binary @"$B/big/image.tar" http://d/v1.41/images/load >/dev/null; then
+                echo "bench: dockerd could not load $B/big/image.tar" >&2
+                return 1
+        fi
+        # A push answers 200 and reports failure inside its progress stream.
+        if ! curl -sf --unix-socket "$pusher" -X POST -H "X-Registry-Auth: e30=" \
+                "http://d/v1.41/images/${REGISTRY_REF%:*}/push?tag=latest" >"$B/push.out" ||
+                grep -q '"error"' "$B/push.out"; then
+                echo "bench: pushing $REGISTRY_REF: $(tail -c 300 "$B/push.out")" >&2
+                return 1
+        fi
         rm -rf "$B/big"
 }
