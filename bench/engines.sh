@@ -107,12 +107,20 @@ remove_cgroups() {
 }
 
 # Last resort at exit: processes still running from $B (shims, conmon,
-# containerd shims), then mounts under $B, deepest first, then $B.
+# containerd shims), then mounts under $B, deepest first, then $B. Podman's
+# containers sit in libpod_parent/libpod-ID cgroups named after IDs that only
+# our podman root knows; their processes carry no path of ours.
 remove_bench_dir() {
+        for d in "$B"/pm/root/overlay-containers/*/; do
+                [ -d "$d" ] && remove_cgroups "libpod_parent/libpod-$(basename "$d")"
+        done
         for pid in $(pgrep -f "$B" 2>/dev/null); do
                 [ "$pid" != $$ ] && kill -9 "$pid" 2>/dev/null
         done
         awk -v t="$B" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
                 while read -r m; do umount -l "$m" 2>/dev/null; done
+        # Cgroups of podman containers killed just now are empty only now.
+        sleep 0.2
+        remove_cgroups libpod_parent nokill
         rm -rf "$B"
 }
