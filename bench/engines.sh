@@ -44,11 +44,18 @@ import_tar() {
         [ "$code" = 200 ] || { echo "bench: importing busybox on $1: HTTP $code $(head -c 300 "$B/import.out")" >&2; return 1; }
 }
 
+# A ctrd that has bridge networking gets a bridge and subnet of its own (the
+# default ctrd0 may belong to another daemon), deleted at exit.
 start_ctrd() {
         CTRD_SOCK="$B/ctrd.sock"
+        set --
+        if "$BUILDDIR/daemon/ctrd" --help | grep -q -- --bridge-name; then
+                set -- --bridge-name "ctrdbc$$" --default-subnet "10.214.$(($$ % 250)).0/24"
+                on_exit "ip link del ctrdbc$$ 2>/dev/null"
+        fi
         "$BUILDDIR/daemon/ctrd" --socket "$CTRD_SOCK" --data-root "$B/ctrd/data" --run-root "$B/ctrd/run" \
                 --shim-path "$BUILDDIR/shim/ctrd-shim" --cgroup-parent "/ctrd-bench-$$" \
-                --log-level warning 2>"$B/ctrd.log" &
+                --log-level warning "$@" 2>"$B/ctrd.log" &
         CTRD_PID=$!
         on_exit "stop_pid $CTRD_PID 10; remove_cgroups ctrd-bench-$$"
         wait_ping "$CTRD_SOCK" ctrd "$B/ctrd.log" "$CTRD_PID" && import_tar "$CTRD_SOCK"
