@@ -14,6 +14,7 @@
 
 #include "api/router.h"
 #include "cleanup.h"
+#include "human-duration.h"
 #include "cmd-images.h"
 #include "cmd.h"
 #include "format.h"
@@ -143,7 +144,7 @@ static void image_rows(struct ctl_format *f, json_t *img, bool quiet, bool all_i
         json_t *tags = json_object_get(img, "RepoTags");
         const char *id = json_string_value(json_object_get(img, "Id"));
         char created[64], size[32], ago[48];
-        ctl_human_duration((int64_t) time(NULL) - json_integer_value(json_object_get(img, "Created")),
+        ctrd_human_duration((int64_t) time(NULL) - json_integer_value(json_object_get(img, "Created")),
                            ago, sizeof(ago));
         snprintf(created, sizeof(created), "%s ago", ago);
         ctl_human_size((double) json_integer_value(json_object_get(img, "Size")), 3, size,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "human-duration.h"
 #include "cmd-containers.h"
 #include "cmd.h"
 #include "flags.h"
@@ -143,7 +144,7 @@ static json_t *ps_row(json_t *ctr, int64_t now, bool trunc) {
         time_t created = (time_t) json_integer_value(json_object_get(ctr, "Created"));
         struct tm tm;
         strftime(created_at, sizeof(created_at), "%Y-%m-%d %H:%M:%S %z %Z", localtime_r(&created, &tm));
-        ctl_human_duration(now - created, running_for, sizeof(running_for) - 4);
+        ctrd_human_duration(now - created, running_for, sizeof(running_for) - 4);
         strcat(running_for, " ago");
         size_text(ctr, size, sizeof(size));
         json_t *mounts = json_object_get(ctr, "Mounts");

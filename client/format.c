@@ -8,33 +8,6 @@
 #include "cleanup.h"
 #include "string-util.h"
 
-void ctl_human_duration(int64_t seconds, char *buf, size_t len) {
-        int64_t minutes = seconds / 60;
-        int64_t hours = (int64_t) ((double) seconds / 3600.0 + 0.5);
-        if (seconds < 1)
-                snprintf(buf, len, "Less than a second");
-        else if (seconds == 1)
-                snprintf(buf, len, "1 second");
-        else if (seconds < 60)
-                snprintf(buf, len, "%lld seconds", (long long) seconds);
-        else if (minutes == 1)
-                snprintf(buf, len, "About a minute");
-        else if (minutes < 60)
-                snprintf(buf, len, "%lld minutes", (long long) minutes);
-        else if (hours == 1)
-                snprintf(buf, len, "About an hour");
-        else if (hours < 48)
-                snprintf(buf, len, "%lld hours", (long long) hours);
-        else if (hours < 24 * 7 * 2)
-                snprintf(buf, len, "%lld days", (long long) (hours / 24));
-        else if (hours < 24 * 30 * 2)
-                snprintf(buf, len, "%lld weeks", (long long) (hours / 24 / 7));
-        else if (hours < 24 * 365 * 2)
-                snprintf(buf, len, "%lld months", (long long) (hours / 24 / 30));
-        else
-                snprintf(buf, len, "%lld years", (long long) ((double) seconds / 3600 / 24 / 365));
-}
-
 /* go-units CustomSize: scale by base until below it, then printf with the given precision. */
 static void custom_size(int precision, double size, double base, const char *const *units,
                         size_t n_units, char *buf, size_t len) {

@@ -17,8 +17,6 @@
 
 #include "error.h"
 
-/* go-units HumanDuration: "Less than a second", "About a minute", "3 weeks". */
-void ctl_human_duration(int64_t seconds, char *buf, size_t len);
 
 /* go-units BytesSize: binary units, 4 significant digits ("1.5MiB"). */
 void ctl_bytes_size(double bytes, char *buf, size_t len);

@@ -4,30 +4,32 @@
 #include <stdio.h>
 #include <time.h>
 
-void ctrd_human_duration(int64_t s, char *buf, size_t len) {
-        long long h = s / 3600;
-        if (s < 1)
+/* go-units HumanDuration: hours are rounded, everything below them truncated. */
+void ctrd_human_duration(int64_t seconds, char *buf, size_t len) {
+        int64_t minutes = seconds / 60;
+        int64_t hours = (int64_t) ((double) seconds / 3600.0 + 0.5);
+        if (seconds < 1)
                 snprintf(buf, len, "Less than a second");
-        else if (s == 1)
+        else if (seconds == 1)
                 snprintf(buf, len, "1 second");
-        else if (s < 60)
-                snprintf(buf, len, "%lld seconds", (long long) s);
-        else if (s / 60 == 1)
+        else if (seconds < 60)
+                snprintf(buf, len, "%lld seconds", (long long) seconds);
+        else if (minutes == 1)
                 snprintf(buf, len, "About a minute");
-        else if (s < 3600)
-                snprintf(buf, len, "%lld minutes", (long long) (s / 60));
-        else if (h == 1)
+        else if (minutes < 60)
+                snprintf(buf, len, "%lld minutes", (long long) minutes);
+        else if (hours == 1)
                 snprintf(buf, len, "About an hour");
-        else if (h < 48)
-                snprintf(buf, len, "%lld hours", h);
-        else if (h < 24 * 7 * 2)
-                snprintf(buf, len, "%lld days", h / 24);
-        else if (h < 24 * 30 * 2)
-                snprintf(buf, len, "%lld weeks", h / 24 / 7);
-        else if (h < 24 * 365 * 2)
-                snprintf(buf, len, "%lld months", h / 24 / 30);
+        else if (hours < 48)
+                snprintf(buf, len, "%lld hours", (long long) hours);
+        else if (hours < 24 * 7 * 2)
+                snprintf(buf, len, "%lld days", (long long) (hours / 24));
+        else if (hours < 24 * 30 * 2)
+                snprintf(buf, len, "%lld weeks", (long long) (hours / 24 / 7));
+        else if (hours < 24 * 365 * 2)
+                snprintf(buf, len, "%lld months", (long long) (hours / 24 / 30));
         else
-                snprintf(buf, len, "%lld years", h / 24 / 365);
+                snprintf(buf, len, "%lld years", (long long) ((double) seconds / 3600 / 24 / 365));
 }
 
 int ctrd_parse_rfc3339(const char *s, int64_t *ret) {

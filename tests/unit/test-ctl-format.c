@@ -9,10 +9,11 @@
 #include <cmocka.h>
 
 #include "format.h"
+#include "human-duration.h"
 
 static void assert_duration(int64_t seconds, const char *want) {
         char buf[64];
-        ctl_human_duration(seconds, buf, sizeof(buf));
+        ctrd_human_duration(seconds, buf, sizeof(buf));
         assert_string_equal(buf, want);
 }
 
