@@ -29,10 +29,13 @@ static void pending_cancel(struct api_request *req, void *userdata) {
         p->req = NULL;
 }
 
+/* NULL (after answering 500) when out of memory. */
 static struct pending *pending_new(struct api_request *req, struct ctr *c) {
         struct pending *p = calloc(1, sizeof(*p));
-        if (!p)
+        if (!p) {
+                api_reply_error(req, 500, "out of memory");
                 return NULL;
+        }
         p->req = req;
         p->engine = api_request_engine(req);
         snprintf(p->id, sizeof(p->id), "%s", c->rec.id);
@@ -128,28 +131,26 @@ static void on_started(int r, const struct ctrd_error *err, void *userdata) {
                 api_reply_empty(req, 204);
 }
 
+/* An operation refused before it began: 304 when there was nothing to do, else the error. */
+static void refused(struct api_request *req, struct pending *p, int r, const struct ctrd_error *err) {
+        pending_take(p);
+        if (r == -EALREADY)
+                api_reply_empty(req, 304);
+        else
+                api_reply_errno(req, r, err);
+}
+
 void api_handle_container_start(struct api_request *req) {
         struct ctr *c = lookup(req);
         if (!c)
                 return;
         struct pending *p = pending_new(req, c);
-        if (!p) {
-                api_reply_error(req, 500, "out of memory");
+        if (!p)
                 return;
-        }
         struct ctrd_error err = { 0 };
         int r = ctr_start(c, on_started, p, &err);
-        if (r < 0) {
-                pending_take(p);
-                if (r == -EALREADY)
-                        api_reply_empty(req, 304);
-                else
-                        api_reply_errno(req, r, &err);
-        }
-}
-
-static void on_stopped(int r, const struct ctrd_error *err, void *userdata) {
-        on_done(r, err, userdata);
+        if (r < 0)
+                refused(req, p, r, &err);
 }
 
 static int stop_timeout(struct api_request *req, int64_t *ret) {
@@ -162,19 +163,12 @@ void api_handle_container_stop(struct api_request *req) {
         if (!c || stop_timeout(req, &t) < 0)
                 return;
         struct pending *p = pending_new(req, c);
-        if (!p) {
-                api_reply_error(req, 500, "out of memory");
+        if (!p)
                 return;
-        }
         struct ctrd_error err = { 0 };
-        int r = ctr_stop(c, (int) t, on_stopped, p, &err);
-        if (r < 0) {
-                pending_take(p);
-                if (r == -EALREADY)
-                        api_reply_empty(req, 304);
-                else
-                        api_reply_errno(req, r, &err);
-        }
+        int r = ctr_stop(c, (int) t, on_done, p, &err);
+        if (r < 0)
+                refused(req, p, r, &err);
 }
 
 static void restart_start(struct pending *p) {
@@ -207,18 +201,14 @@ void api_handle_container_restart(struct api_request *req) {
         if (!c || stop_timeout(req, &t) < 0)
                 return;
         struct pending *p = pending_new(req, c);
-        if (!p) {
-                api_reply_error(req, 500, "out of memory");
+        if (!p)
                 return;
-        }
         struct ctrd_error err = { 0 };
         int r = ctr_stop(c, (int) t, on_restart_stopped, p, &err);
         if (r == -EALREADY)
                 restart_start(p);
-        else if (r < 0) {
-                pending_take(p);
-                api_reply_errno(req, r, &err);
-        }
+        else if (r < 0)
+                refused(req, p, r, &err);
 }
 
 void api_handle_container_kill(struct api_request *req) {
@@ -293,22 +283,16 @@ void api_handle_container_wait(struct api_request *req) {
         ctr_wait(c, &wr->w);
 }
 
-static void on_removed(int r, const struct ctrd_error *err, void *userdata) {
-        on_done(r, err, userdata);
-}
-
 void api_handle_container_delete(struct api_request *req) {
         struct ctr *c = lookup(req);
         if (!c)
                 return;
         bool force = ctrd_parse_query_bool(api_request_query(req, "force"));
         struct pending *p = pending_new(req, c);
-        if (!p) {
-                api_reply_error(req, 500, "out of memory");
+        if (!p)
                 return;
-        }
         struct ctrd_error err = { 0 };
-        int r = ctr_remove(c, force, on_removed, p, &err);
+        int r = ctr_remove(c, force, on_done, p, &err);
         if (r == 1)
                 return;
         pending_take(p);
