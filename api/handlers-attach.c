@@ -16,65 +16,28 @@
 #include "log.h"
 #include "string-util.h"
 
-/*
- * docker-py reads the stream from the raw socket behind its buffered HTTP
- * reader and loses bytes that arrive together with the 101 (docker-api.md 0.4):
- * the shim gets the socket a few milliseconds after the switch.
- */
-#define FIRST_WRITE_DELAY_MS 5
-
 struct attach_ctx {
         struct ctrd_engine *engine;
         char id[65];
         bool in, out, err;
-        int fd;
-        struct api_hijack *h;
-        uv_timer_t delay;
 };
 
-static void on_delay_closed(uv_handle_t *t) {
-        free(t->data);
-}
-
-static void on_delay(uv_timer_t *t) {
-        struct attach_ctx *a = t->data;
+static void on_hijacked(struct api_hijack *h, int fd, size_t extra_len, void *userdata) {
+        struct attach_ctx *a = userdata;
         struct ctr *c = NULL;
         struct ctrd_error err = { 0 };
-        int r = ctr_lookup(a->engine, a->id, &c, &err);
-        if (r >= 0)
-                r = ctr_attach(c, a->fd, a->in, a->out, a->err, &err);     /* takes the fd */
-        else
-                safe_close(a->fd);
-        if (r < 0)
-                log_warning("attach to %s: %s", a->id, err.msg);
-        api_hijack_release(a->h);
-        uv_close((uv_handle_t *) &a->delay, on_delay_closed);
-}
-
-static void on_hijacked(struct api_hijack *h, int fd, const char *extra, size_t extra_len,
-                        void *userdata) {
-        struct attach_ctx *a = userdata;
-        a->h = h;
-        a->fd = fd;
         if (extra_len > 0)
                 log_warning("attach to %s: %zu bytes of stdin sent before the switch were dropped",
                             a->id, extra_len);
-        if (fd < 0) {
-                api_hijack_release(h);
-                uv_close((uv_handle_t *) &a->delay, on_delay_closed);
-                return;
-        }
-        /*
-         * docker run starts the container as soon as it has the 101: a created
-         * container must hold the client before that start, so it joins now
-         * (the container's first output comes after the shim's start-up anyway).
-         */
-        struct ctr *c = NULL;
-        if (ctr_lookup(a->engine, a->id, &c, NULL) == 0 && strcmp(c->rec.state, "created") == 0) {
-                on_delay(&a->delay);
-                return;
-        }
-        uv_timer_start(&a->delay, on_delay, FIRST_WRITE_DELAY_MS, 0);
+        int r = fd < 0 ? -EBADF : ctr_lookup(a->engine, a->id, &c, &err);
+        if (r >= 0)
+                r = ctr_attach(c, fd, a->in, a->out, a->err, &err);     /* takes the fd */
+        else
+                safe_close(fd);
+        if (r < 0 && fd >= 0)
+                log_warning("attach to %s: %s", a->id, err.msg);
+        api_hijack_release(h);
+        free(a);
 }
 
 void api_handle_container_attach(struct api_request *req) {
@@ -108,20 +71,22 @@ void api_handle_container_attach(struct api_request *req) {
         a->in = ctrd_parse_query_bool(api_request_query(req, "stdin"));
         a->out = ctrd_parse_query_bool(api_request_query(req, "stdout"));
         a->err = ctrd_parse_query_bool(api_request_query(req, "stderr"));
-        a->fd = -EBADF;
-        a->delay.data = a;
-        uv_timer_init(e->loop, &a->delay);
         bool tty = json_is_true(json_object_get(c->config, "Tty"));
+        /*
+         * docker run starts the container as soon as it has the 101: a created
+         * container must hold the client before that start, so it joins at once
+         * (its first output comes after the shim's start-up anyway).
+         */
+        unsigned delay = strcmp(c->rec.state, "created") == 0 ? 0 : API_HIJACK_FIRST_WRITE_DELAY_MS;
         if (api_reply_upgrade(req, tty ? "application/vnd.docker.raw-stream"
                                        : "application/vnd.docker.multiplexed-stream",
-                              on_hijacked, a) < 0) {
-                uv_close((uv_handle_t *) &a->delay, on_delay_closed);
+                              delay, on_hijacked, a) < 0) {
+                free(a);
                 api_reply_error(req, 500, "out of memory");
         }
 }
 
-/* h and w as the CLI sends them; 400 when missing or not numbers. */
-static int terminal_size(struct api_request *req, unsigned *rows, unsigned *cols) {
+int api_terminal_size(struct api_request *req, unsigned *rows, unsigned *cols) {
         int64_t h, w;
         const char *hs = api_request_query(req, "h"), *ws = api_request_query(req, "w");
         if (ctrd_parse_int64(hs, 0, 65535, &h) < 0 || ctrd_parse_int64(ws, 0, 65535, &w) < 0) {
@@ -142,7 +107,7 @@ void api_handle_container_resize(struct api_request *req) {
                 api_reply_errno(req, r, &err);
                 return;
         }
-        if (terminal_size(req, &rows, &cols) < 0)
+        if (api_terminal_size(req, &rows, &cols) < 0)
                 return;
         r = ctr_resize(c, rows, cols, &err);
         if (r < 0) {

@@ -16,7 +16,6 @@
 #include "log.h"
 #include "string-util.h"
 
-#define FIRST_WRITE_DELAY_MS 5  /* see handlers-attach.c: docker-py and the 101 */
 
 void api_handle_exec_create(struct api_request *req) {
         struct ctr *c = NULL;
@@ -57,41 +56,21 @@ static struct ctr_exec *lookup_exec(struct api_request *req) {
 struct exec_start {
         struct ctrd_engine *engine;
         char id[65];
-        int fd;
-        struct api_hijack *h;
-        uv_timer_t delay;
 };
 
-static void on_start_closed(uv_handle_t *t) {
-        free(t->data);
-}
-
-static void on_delay(uv_timer_t *t) {
-        struct exec_start *s = t->data;
+static void on_hijacked(struct api_hijack *h, int fd, size_t extra_len, void *userdata) {
+        struct exec_start *s = userdata;
         struct ctr_exec *x = NULL;
         struct ctrd_error err = { 0 };
-        int r = ctr_exec_lookup(s->engine, s->id, &x, &err);
+        int r = fd < 0 ? -EBADF : ctr_exec_lookup(s->engine, s->id, &x, &err);
         if (r >= 0)
-                r = ctr_exec_start(s->engine, x, s->fd, &err);  /* takes the fd */
+                r = ctr_exec_start(s->engine, x, fd, &err);     /* takes the fd */
         else
-                safe_close(s->fd);
-        if (r < 0 && r != -ENOENT && r != -EACCES)
+                safe_close(fd);
+        if (r < 0 && fd >= 0 && r != -ENOENT && r != -EACCES)
                 log_warning("exec %s: %s", s->id, err.msg);
-        api_hijack_release(s->h);
-        uv_close((uv_handle_t *) &s->delay, on_start_closed);
-}
-
-static void on_hijacked(struct api_hijack *h, int fd, const char *extra, size_t extra_len,
-                        void *userdata) {
-        struct exec_start *s = userdata;
-        s->h = h;
-        s->fd = fd;
-        if (fd < 0) {
-                api_hijack_release(h);
-                uv_close((uv_handle_t *) &s->delay, on_start_closed);
-                return;
-        }
-        uv_timer_start(&s->delay, on_delay, FIRST_WRITE_DELAY_MS, 0);
+        api_hijack_release(h);
+        free(s);
 }
 
 void api_handle_exec_start(struct api_request *req) {
@@ -128,14 +107,11 @@ void api_handle_exec_start(struct api_request *req) {
                 return;
         }
         s->engine = e;
-        s->fd = -EBADF;
         snprintf(s->id, sizeof(s->id), "%s", x->id);
-        s->delay.data = s;
-        uv_timer_init(e->loop, &s->delay);
         if (api_reply_upgrade(req, x->tty ? "application/vnd.docker.raw-stream"
                                           : "application/vnd.docker.multiplexed-stream",
-                              on_hijacked, s) < 0) {
-                uv_close((uv_handle_t *) &s->delay, on_start_closed);
+                              API_HIJACK_FIRST_WRITE_DELAY_MS, on_hijacked, s) < 0) {
+                free(s);
                 api_reply_error(req, 500, "out of memory");
         }
 }
@@ -144,14 +120,11 @@ void api_handle_exec_resize(struct api_request *req) {
         struct ctr_exec *x = lookup_exec(req);
         if (!x)
                 return;
-        int64_t h, w;
-        const char *hs = api_request_query(req, "h"), *ws = api_request_query(req, "w");
-        if (ctrd_parse_int64(hs, 0, 65535, &h) < 0 || ctrd_parse_int64(ws, 0, 65535, &w) < 0) {
-                api_reply_error(req, 400, "invalid terminal size: h=%s w=%s", hs ? hs : "", ws ? ws : "");
+        unsigned rows, cols;
+        if (api_terminal_size(req, &rows, &cols) < 0)
                 return;
-        }
         struct ctrd_error err = { 0 };
-        int r = ctr_exec_resize(api_request_engine(req), x, (unsigned) h, (unsigned) w, &err);
+        int r = ctr_exec_resize(api_request_engine(req), x, rows, cols, &err);
         if (r < 0) {
                 api_reply_errno(req, r, &err);
                 return;

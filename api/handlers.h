@@ -35,7 +35,8 @@ void api_handle_exec_start(struct api_request *req);
 void api_handle_exec_resize(struct api_request *req);
 void api_handle_exec_inspect(struct api_request *req);
 
-/* handlers-attach.c */
+/* handlers-attach.c; api_terminal_size reads ?h=&w= as the CLI sends them (400 when bad). */
+int api_terminal_size(struct api_request *req, unsigned *rows, unsigned *cols);
 void api_handle_container_attach(struct api_request *req);
 void api_handle_container_resize(struct api_request *req);
 

@@ -8,24 +8,33 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "request.h"
 
+/*
+ * docker-py reads the stream from the raw socket behind its buffered HTTP
+ * reader and loses bytes that arrive together with the 101 (docker-api.md
+ * 0.4): whoever may write at once gets the socket this long after the switch.
+ */
+#define API_HIJACK_FIRST_WRITE_DELAY_MS 5
+
 struct api_hijack;
 
 /*
- * Called once the 101 has been handed to the kernel. client_fd is the
- * owner's (close-on-exec, blocking) copy of the client socket; extra holds
- * bytes the client sent after its headers (early stdin). The owner must
- * call api_hijack_release(h) once, after which h is gone.
+ * Called delay_ms after the 101 has been handed to the kernel. client_fd is
+ * the owner's (close-on-exec, blocking) copy of the client socket, -1 if it
+ * could not be made; extra_len counts bytes the client sent after its headers
+ * (early stdin, which MHD has consumed). The owner must call
+ * api_hijack_release(h) once, after which h is gone.
  */
-typedef void (*api_hijack_fn)(struct api_hijack *h, int client_fd, const char *extra,
-                              size_t extra_len, void *userdata);
+typedef void (*api_hijack_fn)(struct api_hijack *h, int client_fd, size_t extra_len,
+                              void *userdata);
 
-/* Answers 101 with the stream's Content-Type; fn runs after the switch. */
-int api_reply_upgrade(struct api_request *req, const char *content_type, api_hijack_fn fn,
-                      void *userdata);
+/* Answers 101 with the stream's Content-Type; fn runs delay_ms after the switch. */
+int api_reply_upgrade(struct api_request *req, const char *content_type, unsigned delay_ms,
+                      api_hijack_fn fn, void *userdata);
 
 /* Whether the client asked for the upgrade (Connection: Upgrade, Upgrade: tcp). */
 bool api_request_wants_upgrade(struct api_request *req);
