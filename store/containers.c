@@ -23,32 +23,22 @@ void store_container_clear(struct store_container *c) {
         *c = (struct store_container) { 0 };
 }
 
-static char *col_dup(sqlite3_stmt *st, int i) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        return strdup(t ? (const char *) t : "");
-}
-
-static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t len) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        snprintf(buf, len, "%s", t ? (const char *) t : "");
-}
-
 static int row_to_container(sqlite3_stmt *st, struct store_container *c, struct ctrd_error *err) {
         *c = (struct store_container) { 0 };
-        col_copy(st, 0, c->id, sizeof(c->id));
-        c->name = col_dup(st, 1);
-        c->image = col_dup(st, 2);
-        c->image_id = col_dup(st, 3);
+        store_col_copy(st, 0, c->id, sizeof(c->id));
+        c->name = store_col_dup(st, 1);
+        c->image = store_col_dup(st, 2);
+        c->image_id = store_col_dup(st, 3);
         c->created_ns = sqlite3_column_int64(st, 4);
-        c->config = col_dup(st, 5);
-        c->host_config = col_dup(st, 6);
-        c->state = col_dup(st, 7);
+        c->config = store_col_dup(st, 5);
+        c->host_config = store_col_dup(st, 6);
+        c->state = store_col_dup(st, 7);
         c->pid = sqlite3_column_int64(st, 8);
         c->exit_code = sqlite3_column_int64(st, 9);
-        c->error = col_dup(st, 10);
+        c->error = store_col_dup(st, 10);
         c->oom_killed = sqlite3_column_int(st, 11) != 0;
-        col_copy(st, 12, c->started_at, sizeof(c->started_at));
-        col_copy(st, 13, c->finished_at, sizeof(c->finished_at));
+        store_col_copy(st, 12, c->started_at, sizeof(c->started_at));
+        store_col_copy(st, 13, c->finished_at, sizeof(c->finished_at));
         c->restart_count = sqlite3_column_int64(st, 14);
         c->manually_stopped = sqlite3_column_int(st, 15) != 0;
         if (!c->name || !c->image || !c->image_id || !c->config || !c->host_config ||

@@ -33,22 +33,12 @@ void store_endpoint_list_free(struct store_endpoint *l, size_t n) {
         free(l);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        return strdup(t ? (const char *) t : "");
-}
-
-static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t len) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        snprintf(buf, len, "%s", t ? (const char *) t : "");
-}
-
 static int row_to_network(sqlite3_stmt *st, struct store_network *n) {
         *n = (struct store_network) { 0 };
-        col_copy(st, 0, n->id, sizeof(n->id));
-        n->name = col_dup(st, 1);
-        n->driver = col_dup(st, 2);
-        n->bridge = col_dup(st, 3);
+        store_col_copy(st, 0, n->id, sizeof(n->id));
+        n->name = store_col_dup(st, 1);
+        n->driver = store_col_dup(st, 2);
+        n->bridge = store_col_dup(st, 3);
         n->subnet = (uint32_t) sqlite3_column_int64(st, 4);
         n->prefix = sqlite3_column_int(st, 5);
         n->gateway = (uint32_t) sqlite3_column_int64(st, 6);
@@ -56,9 +46,9 @@ static int row_to_network(sqlite3_stmt *st, struct store_network *n) {
         n->range_hi = (uint32_t) sqlite3_column_int64(st, 8);
         n->mtu = sqlite3_column_int64(st, 9);
         n->internal = sqlite3_column_int(st, 10) != 0;
-        n->labels = col_dup(st, 11);
-        n->options = col_dup(st, 12);
-        col_copy(st, 13, n->created, sizeof(n->created));
+        n->labels = store_col_dup(st, 11);
+        n->options = store_col_dup(st, 12);
+        store_col_copy(st, 13, n->created, sizeof(n->created));
         if (!n->name || !n->driver || !n->bridge || !n->labels || !n->options) {
                 store_network_clear(n);
                 return -ENOMEM;
@@ -188,10 +178,10 @@ int store_endpoint_list(struct store *s, const char *network_id, const char *con
                 l = nl;
                 struct store_endpoint *ep = &l[n];
                 *ep = (struct store_endpoint) { 0 };
-                col_copy(st, 0, ep->network_id, sizeof(ep->network_id));
-                col_copy(st, 1, ep->container_id, sizeof(ep->container_id));
-                col_copy(st, 2, ep->id, sizeof(ep->id));
-                ep->aliases = col_dup(st, 3);
+                store_col_copy(st, 0, ep->network_id, sizeof(ep->network_id));
+                store_col_copy(st, 1, ep->container_id, sizeof(ep->container_id));
+                store_col_copy(st, 2, ep->id, sizeof(ep->id));
+                ep->aliases = store_col_dup(st, 3);
                 ep->requested = (uint32_t) sqlite3_column_int64(st, 4);
                 ep->ip = (uint32_t) sqlite3_column_int64(st, 5);
                 n++;
