@@ -26,7 +26,7 @@ bridge_engines() {
                 why="feature not in ctrd yet: HTTP $code $(jq -r .message "$B/probe.out" 2>/dev/null | head -c 100)"
                 BRIDGE_ENGINES=$(jq -nc --arg why "$why" '[{name: "ctrd", network: "bridge", na: $why}]')
         fi
-        if command -v dockerd >/dev/null && command -v ip >/dev/null; then
+        if [ "${peers:-1}" = 1 ] && command -v dockerd >/dev/null && command -v ip >/dev/null; then
                 BR="ctrdbb$$"
                 ip link add "$BR" type bridge && on_exit "ip link del $BR 2>/dev/null"
                 ip addr add "10.213.$(($$ % 250)).1/24" dev "$BR"

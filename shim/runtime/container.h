@@ -17,6 +17,7 @@ struct rt_run_opts {
         int stdio[3];                   /* the container's stdin/stdout/stderr; -1 = inherit ours
                                          * (ignored when process.terminal is true) */
         const char *cgroup_root;        /* NULL = "/sys/fs/cgroup" */
+        const char *seccomp_cache;      /* directory of compiled seccomp filters; NULL = none */
 };
 
 struct rt_container {
