@@ -44,7 +44,8 @@ static int write_text(const char *dir, const char *name, struct text *t, struct 
                 free(t->buf);
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         }
-        int r = ctrd_write_file_atomic(path, t->buf ? t->buf : "", t->len, 0644, err);
+        /* Rebuilt at every start: no fsync (lib/fs-util.h). */
+        int r = ctrd_write_file_replace(path, t->buf ? t->buf : "", t->len, 0644, err);
         free(t->buf);
         return r;
 }

@@ -298,11 +298,12 @@ static int write_bundle(struct ctr *c, const char *netns, struct ctrd_error *err
         r = ctr_spec_build(c->config, c->host, &in, &spec, err);
         if (r < 0)
                 return r;
-        text = json_dumps(spec, JSON_INDENT(1));
+        text = json_dumps(spec, JSON_COMPACT);
         json_decref(spec);
         if (!text)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        return ctrd_write_file_atomic(path, text, strlen(text), 0600, err);
+        /* Rebuilt at every start: no fsync (lib/fs-util.h). */
+        return ctrd_write_file_replace(path, text, strlen(text), 0600, err);
 }
 
 static int prepare_run_dir(struct ctr *c, struct ctrd_error *err) {

@@ -79,6 +79,14 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = ctrd_mkdir_p(e->volumes_root, 0700, err);
         if (r < 0)
                 goto fail;
+        /* Compiled seccomp programs the shims share (shim/runtime/seccomp-cache.h). */
+        if (asprintf(&e->seccomp_cache, "%s/seccomp", e->run_root) < 0) {
+                r = ctrd_error_set(err, ENOMEM, "out of memory");
+                goto fail;
+        }
+        r = ctrd_mkdir_p(e->seccomp_cache, 0700, err);
+        if (r < 0)
+                goto fail;
 
         if (asprintf(&db, "%s/ctrd.db", e->data_root) < 0) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
@@ -122,6 +130,7 @@ void engine_done(struct ctrd_engine *e) {
         free(e->shim_path);
         free(e->cgroup_parent);
         free(e->volumes_root);
+        free(e->seccomp_cache);
         safe_close(e->lock_fd);
         free(e->data_root);
         free(e->run_root);

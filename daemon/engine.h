@@ -41,6 +41,7 @@ struct ctrd_engine {
         char *shim_path;
         char *cgroup_parent;
         char *volumes_root;             /* DATA/volumes */
+        char *seccomp_cache;            /* RUN/seccomp: the shims' compiled filters */
         struct registry_options registry;       /* the config's, for pulls and pushes */
         int lock_fd;                    /* flock on DATA/ctrd.lock: one daemon per data root */
         struct timespec started;

@@ -94,7 +94,7 @@ int shim_spawn(uv_loop_t *loop, const struct shim_spawn_opts *o, shim_spawn_cb c
         char max_size[32], max_files[16];
         snprintf(max_size, sizeof(max_size), "%" PRIu64, o->log_max_size);
         snprintf(max_files, sizeof(max_files), "%u", o->log_max_files ? o->log_max_files : 1);
-        char *args[20 + 2 * SHIM_SPAWN_MAX_ATTACH] = {
+        char *args[22 + 2 * SHIM_SPAWN_MAX_ATTACH] = {
                 (char *) o->shim_path, (char *) "daemon",
                 (char *) "--bundle", (char *) o->bundle, (char *) "--id", (char *) o->id,
                 (char *) "--run-dir", (char *) o->run_dir,
@@ -103,6 +103,10 @@ int shim_spawn(uv_loop_t *loop, const struct shim_spawn_opts *o, shim_spawn_cb c
                 (char *) "--sync-fd", (char *) "3",
         };
         size_t n = 16;
+        if (o->seccomp_cache) {
+                args[n++] = (char *) "--seccomp-cache";
+                args[n++] = (char *) o->seccomp_cache;
+        }
         if (o->open_stdin)
                 args[n++] = (char *) "--stdin";
         uv_pipe_init(loop, &s->sync, 0);

@@ -23,6 +23,7 @@ struct shim_spawn_opts {
         const char *log_path;
         uint64_t log_max_size;          /* 0: no rotation */
         unsigned log_max_files;
+        const char *seccomp_cache;      /* --seccomp-cache; NULL: none */
         bool open_stdin;
         /* Clients attached before the start (docker run attaches first): their
          * sockets and streams, handed to the shim as --attach FD:STREAMS. */

@@ -1,6 +1,7 @@
 #include "fs-util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,8 +89,8 @@ int ctrd_write_all(int fd, const void *buf, size_t len) {
         return 0;
 }
 
-int ctrd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                           struct ctrd_error *err) {
+static int write_file_renamed(const char *path, const void *data, size_t len, mode_t mode,
+                              bool sync, struct ctrd_error *err) {
         /* A unique temp name: two threads (or processes) may write the same file at once. */
         _cleanup_free_ char *tmp = NULL;
         if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
@@ -108,7 +109,7 @@ int ctrd_write_file_atomic(const char *path, const void *data, size_t len, mode_
                 unlink(tmp);
                 return ctrd_error_sys(err, -r, "writing '%s'", tmp);
         }
-        if (fsync(fd) < 0) {
+        if (sync && fsync(fd) < 0) {
                 r = -errno;
                 unlink(tmp);
                 return ctrd_error_sys(err, -r, "syncing '%s'", tmp);
@@ -119,4 +120,14 @@ int ctrd_write_file_atomic(const char *path, const void *data, size_t len, mode_
                 return ctrd_error_sys(err, -r, "renaming '%s' to '%s'", tmp, path);
         }
         return 0;
+}
+
+int ctrd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                           struct ctrd_error *err) {
+        return write_file_renamed(path, data, len, mode, true, err);
+}
+
+int ctrd_write_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+                            struct ctrd_error *err) {
+        return write_file_renamed(path, data, len, mode, false, err);
 }

@@ -45,5 +45,6 @@ INTEGRATION_TESTS += tests/integration/shim-exit.sh tests/integration/shim-vs-ru
 EXTRA_DIST += tests/helpers/mkbundle.sh tests/integration/shim-lib.sh
 
 include $(top_srcdir)/shim/runtime/cgroup.mk
+include $(top_srcdir)/shim/runtime/seccomp.mk
 include $(top_srcdir)/shim/monitor.mk
 include $(top_srcdir)/shim/exec.mk

@@ -7,7 +7,8 @@
  *   cgroup ns        unshared only now, so its root is the container's cgroup
  *   rootfs, mounts, /dev, pivot_root, read-only and masked paths
  *   hostname, rlimits, oom_score_adj, umask, bounding set
- *   seccomp          here if noNewPrivileges is false (loading then needs
+ *   seccomp          (compiled by the parent before clone, or taken from the
+ *                    cache) loaded here if noNewPrivileges is false (loading then needs
  *                    CAP_SYS_ADMIN, which the user switch takes away)
  *   uid/gid, chdir, capabilities, no_new_privs, fds close-on-exec
  *   seccomp          here, right before execve, when noNewPrivileges is true
@@ -130,22 +131,18 @@ static int build_rootfs(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         return 0;
 }
 
-static int load_seccomp(struct rt_seccomp_filter *f, struct rt_step_error *e) {
+static int load_seccomp(const struct rt_seccomp_filter *f, struct rt_step_error *e) {
         int r = f ? rt_seccomp_load(f) : 0;
         return r < 0 ? rt_fail(e, "seccomp", "load", r) : 0;
 }
 
 static int run(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         const struct rt_spec *s = ctx->spec;
-        struct rt_seccomp_filter *filter = NULL;
-        struct ctrd_error err = { 0 };
+        const struct rt_seccomp_filter *filter = ctx->seccomp;
         int r;
 
         if ((r = early(ctx, e)) < 0)
                 return r;
-        /* Compiled before the rootfs exists: libseccomp may want files of the host. */
-        if (s->seccomp && rt_seccomp_build(s->seccomp, &filter, &err) < 0)
-                return rt_fail(e, "seccomp", err.msg, err.code);
         if ((r = build_rootfs(ctx, e)) < 0)
                 return r;
         if (s->terminal && (r = rt_terminal_setup(ctx->sync, e)) < 0)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "shim/runtime/cgroup.h"
+#include "shim/runtime/seccomp.h"
 #include "shim/runtime/spec.h"
 
 /* The step that failed, as the parent will print it: "<step> <path>: <strerror>". */
@@ -27,6 +28,7 @@ struct rt_child_ctx {
         bool new_userns, new_netns, new_cgroupns;
         bool joined_userns;             /* linux.namespaces user with a path */
         char *self_cgroup;              /* /proc/self/cgroup before the cgroup namespace */
+        const struct rt_seccomp_filter *seccomp;        /* prepared by the parent, or NULL */
 };
 
 /* Records the failure and returns -errnum; errnum may be negative. */

@@ -220,6 +220,7 @@ struct rt_priv {
 };
 
 static struct rt_child_ctx child_ctx(const struct rt_run_opts *opts, const struct rt_spec *s,
+                                     const struct rt_seccomp_filter *filter,
                                      enum rt_cgroup_mode mode, int flags, int sync) {
         const struct rt_namespace *user = rt_spec_namespace(s, CLONE_NEWUSER);
         const struct rt_namespace *cgns = rt_spec_namespace(s, CLONE_NEWCGROUP);
@@ -232,6 +233,7 @@ static struct rt_child_ctx child_ctx(const struct rt_run_opts *opts, const struc
                 .new_userns = flags & CLONE_NEWUSER, .new_netns = flags & CLONE_NEWNET,
                 .new_cgroupns = cgns && !cgns->path,
                 .joined_userns = user && user->path,
+                .seccomp = filter,
         };
 }
 
@@ -276,7 +278,8 @@ static pid_t start_child(const struct rt_spec *s, int flags, struct rt_child_ctx
         return pid;
 }
 
-static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgroup_mode mode,
+static int spawn(const struct rt_run_opts *opts, struct rt_spec *s,
+                 const struct rt_seccomp_filter *filter, enum rt_cgroup_mode mode,
                  struct rt_cgroup *cg, int cgroup_fd, pid_t *ret_pid, int *pty,
                  struct ctrd_error *err) {
         _cleanup_(kill_and_reapp) pid_t pid = 0;
@@ -290,7 +293,7 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s, enum rt_cgro
         child_end = sv[1];
 
         int flags = rt_ns_clone_flags(s);
-        struct rt_child_ctx ctx = child_ctx(opts, s, mode, flags, child_end);
+        struct rt_child_ctx ctx = child_ctx(opts, s, filter, mode, flags, child_end);
         pid = start_child(s, flags, &ctx, parent_end, cgroup_fd, &entered, err);
         if (pid < 0)
                 return pid;
@@ -310,6 +313,7 @@ int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret
                        struct ctrd_error *err) {
         _cleanup_(rt_spec_freep) struct rt_spec *s = NULL;
         _cleanup_(cgroup_destroyp) struct rt_cgroup *cg = NULL;
+        _cleanup_(rt_seccomp_freep) struct rt_seccomp_filter *filter = NULL;
         _cleanup_close_ int cgroup_fd = -EBADF;
         enum rt_cgroup_mode mode;
         int pty = -1, r;
@@ -318,9 +322,13 @@ int rt_container_start(const struct rt_run_opts *opts, struct rt_container **ret
         if (!id_valid(opts->id))
                 return ctrd_error_set(err, EINVAL, "invalid container id '%s'",
                                       opts->id ? opts->id : "");
+        /* The filter is compiled here, on the host and before the cgroup exists,
+         * so a profile libseccomp refuses leaves nothing behind. */
         if ((r = rt_spec_load(opts->bundle, &s, err)) < 0 ||
+            (s->seccomp && (r = rt_seccomp_prepare(s->seccomp, opts->seccomp_cache, &filter,
+                                                   err)) < 0) ||
             (r = create_cgroup(opts, s, &mode, &cg, &cgroup_fd, err)) < 0 ||
-            (r = spawn(opts, s, mode, cg, cgroup_fd, &pid, &pty, err)) < 0)
+            (r = spawn(opts, s, filter, mode, cg, cgroup_fd, &pid, &pty, err)) < 0)
                 return r;
 
         struct rt_container *c = calloc(1, sizeof(*c));

@@ -64,6 +64,7 @@ struct rt_exec_opts {
         bool terminal;                  /* a new pty in the container's devpts */
         bool privileged;                /* every capability of the bounding set, no seccomp */
         int stdio[3];                   /* -1: inherit ours; ignored with terminal */
+        const char *seccomp_cache;      /* as in rt_run_opts; NULL = none */
 };
 
 /*

@@ -8,11 +8,11 @@
  *           may belong to the host's user namespace, and from inside the
  *           container's we would have no right to join it
  *   setns   the user namespace, and become its root
- *   seccomp compiled while the host's files are still ours
  *   setns   the mount namespace last: it also moves our root and cwd to the
  *           container's root (after its pivot_root), so no chroot is needed
  *   the rest is a container start's: pty, rlimits, umask, bounding set,
- *   user, cwd, capabilities, no_new_privs, fds close-on-exec, execve
+ *   user, cwd, capabilities, no_new_privs, fds close-on-exec, execve, with
+ *   the seccomp program the parent prepared on the host
  *
  * The first failing step goes to the parent as RT_SYNC_ERROR, as in child.c.
  */
@@ -44,10 +44,7 @@ static int join(int fd, int type, struct rt_step_error *e) {
         return 0;
 }
 
-static int join_namespaces(const struct rt_exec_child_ctx *ctx, struct rt_seccomp_filter **filter,
-                           struct rt_step_error *e) {
-        const struct rt_spec *s = ctx->spec;
-        struct ctrd_error err = { 0 };
+static int join_namespaces(const struct rt_exec_child_ctx *ctx, struct rt_step_error *e) {
         int r;
 
         for (size_t i = 0; i < ctx->n_ns; i++)
@@ -59,8 +56,6 @@ static int join_namespaces(const struct rt_exec_child_ctx *ctx, struct rt_seccom
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return rt_fail(e, "become root in the user namespace", "", errno);
         }
-        if (s->seccomp && rt_seccomp_build(s->seccomp, filter, &err) < 0)
-                return rt_fail(e, "seccomp", err.msg, err.code);
         return join(ctx->mntns_fd, CLONE_NEWNS, e);
 }
 
@@ -71,13 +66,13 @@ static int take_stdio(const struct rt_exec_child_ctx *ctx, struct rt_step_error 
         return 0;
 }
 
-static int load_seccomp(struct rt_seccomp_filter *f, struct rt_step_error *e) {
+static int load_seccomp(const struct rt_seccomp_filter *f, struct rt_step_error *e) {
         int r = f ? rt_seccomp_load(f) : 0;
         return r < 0 ? rt_fail(e, "seccomp", "load", r) : 0;
 }
 
 /* What a container start does after pivot_root, minus the hostname (see exec-spec.c). */
-static int setup_process(const struct rt_exec_child_ctx *ctx, struct rt_seccomp_filter *filter,
+static int setup_process(const struct rt_exec_child_ctx *ctx, const struct rt_seccomp_filter *filter,
                          struct rt_step_error *e) {
         const struct rt_spec *s = ctx->spec;
         int r;
@@ -100,7 +95,6 @@ static int setup_process(const struct rt_exec_child_ctx *ctx, struct rt_seccomp_
 }
 
 static int run(struct rt_exec_child_ctx *ctx, struct rt_step_error *e) {
-        struct rt_seccomp_filter *filter = NULL;
         struct ctrd_error err = { 0 };
         int r;
 
@@ -111,12 +105,12 @@ static int run(struct rt_exec_child_ctx *ctx, struct rt_step_error *e) {
                 return rt_fail(e, "prctl", "PR_SET_PDEATHSIG", errno);
         if (rt_sync_expect(ctx->sync, RT_SYNC_GO, NULL, &err) < 0)
                 _exit(1);
-        if ((r = take_stdio(ctx, e)) < 0 || (r = join_namespaces(ctx, &filter, e)) < 0 ||
-            (r = setup_process(ctx, filter, e)) < 0)
+        if ((r = take_stdio(ctx, e)) < 0 || (r = join_namespaces(ctx, e)) < 0 ||
+            (r = setup_process(ctx, ctx->seccomp, e)) < 0)
                 return r;
         if ((r = rt_sync_send(ctx->sync, RT_SYNC_EXEC, -1)) < 0)
                 return rt_fail(e, "sync", "exec", r);
-        if (ctx->spec->no_new_privileges && (r = load_seccomp(filter, e)) < 0)
+        if (ctx->spec->no_new_privileges && (r = load_seccomp(ctx->seccomp, e)) < 0)
                 return r;
         return rt_exec(ctx->spec, e);
 }

@@ -29,6 +29,7 @@ struct rt_exec_child_ctx {
         size_t n_ns;
         int userns_fd;                  /* -1 when the container shares ours */
         int mntns_fd;                   /* the container's mount namespace */
+        const struct rt_seccomp_filter *seccomp;        /* prepared by the parent, or NULL */
 };
 
 /*

@@ -169,7 +169,8 @@ static int handshake(int sock, bool terminal, int *ret_pty, struct ctrd_error *e
 }
 
 static int spawn(const struct rt_container *c, const struct rt_exec_opts *o, const struct rt_spec *s,
-                 struct exec_ns *x, pid_t *ret_pid, int *ret_pty, struct ctrd_error *err) {
+                 const struct rt_seccomp_filter *filter, struct exec_ns *x, pid_t *ret_pid,
+                 int *ret_pty, struct ctrd_error *err) {
         _cleanup_(kill_and_reapp) pid_t pid = 0;
         _cleanup_close_ int parent_end = -EBADF, child_end = -EBADF;
         int sv[2], r;
@@ -181,7 +182,7 @@ static int spawn(const struct rt_container *c, const struct rt_exec_opts *o, con
         struct rt_exec_child_ctx ctx = {
                 .spec = s, .sync = child_end, .n_ns = x->n,
                 .stdio = { o->stdio[0], o->stdio[1], o->stdio[2] },
-                .userns_fd = x->user, .mntns_fd = x->mnt,
+                .userns_fd = x->user, .mntns_fd = x->mnt, .seccomp = filter,
         };
         memcpy(ctx.ns, x->ns, sizeof(ctx.ns));
         if ((pid = fork_in_pidns(x->pid, &ctx, parent_end, err)) < 0)
@@ -209,6 +210,7 @@ static int spawn(const struct rt_container *c, const struct rt_exec_opts *o, con
 int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *opts, pid_t *ret_pid,
                       int *ret_pty, struct ctrd_error *err) {
         _cleanup_(rt_spec_freep) struct rt_spec *s = NULL;
+        _cleanup_(rt_seccomp_freep) struct rt_seccomp_filter *filter = NULL;
         struct exec_ns x = { .user = -EBADF, .mnt = -EBADF, .pid = -EBADF };
         int r;
 
@@ -216,9 +218,12 @@ int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *o
                 return ctrd_error_set(err, EINVAL, "exec: no running container");
         if ((r = rt_exec_spec_load(opts, &s, err)) < 0)
                 return r;
+        /* Compiled on the host, before any namespace is opened. */
+        if (s->seccomp && (r = rt_seccomp_prepare(s->seccomp, opts->seccomp_cache, &filter, err)) < 0)
+                return r;
         r = open_namespaces(c->pid, s, &x, err);
         if (r >= 0)
-                r = spawn(c, opts, s, &x, ret_pid, ret_pty, err);
+                r = spawn(c, opts, s, filter, &x, ret_pid, ret_pty, err);
         exec_ns_close(&x);
         return r;
 }

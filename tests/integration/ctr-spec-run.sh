@@ -38,6 +38,8 @@ run defaults '{"Image":"bb","Cmd":["sh","-c","grep -E \"^(CapEff|CapBnd|Seccomp|
 assert_eq "$(line CapEff)" "CapEff:	00000000a80425fb" "default capability set"
 assert_eq "$(line CapBnd)" "CapBnd:	00000000a80425fb" "bounding set"
 assert_eq "$(line Seccomp:)" "Seccomp:	2" "default seccomp filter"
+# As under Docker: the filter does not bring no_new_privs with it (setuid binaries work).
+assert_eq "$(line NoNewPrivs)" "NoNewPrivs:	0" "no_new_privs off with the default filter"
 assert_contains "$OUT" "$SHORT" "hostname = short id"
 assert_contains "$OUT" "uid=0(root) gid=0(root)" "root by default"
 assert_contains "$OUT" "HOME=/root" "HOME from passwd"
