@@ -162,7 +162,7 @@ static void test_compiles(void **state) {
                 struct rt_spec *rt = parse(sc);
                 struct rt_seccomp_filter *f = NULL;
                 struct ctrd_error err = { 0 };
-                if (rt_seccomp_build(rt->seccomp, &f, &err) < 0)
+                if (rt_seccomp_compile(rt->seccomp, &f, &err) < 0)
                         fail_msg("%s", err.msg);
                 rt_seccomp_free(f);
                 rt_spec_free(rt);
@@ -205,7 +205,7 @@ static void test_enforced(void **state) {
         (void) state;
         json_t *sc = profile(ctr_caps_default());
         struct rt_spec *rt = parse(sc);
-        assert_int_equal(rt_seccomp_build(rt->seccomp, &f, &err), 0);
+        assert_int_equal(rt_seccomp_compile(rt->seccomp, &f, &err), 0);
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0)
