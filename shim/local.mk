@@ -17,7 +17,7 @@ shim_runtime_libctrd_runtime_a_SOURCES = shim/runtime/container.h \
 	shim/runtime/exec.c shim/runtime/tty-relay.c shim/runtime/tty-relay.h
 shim_runtime_libctrd_runtime_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 
-RUNTIME_LIBS = shim/runtime/libctrd-runtime.a lib/libctrd.a $(JANSSON_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
+RUNTIME_LIBS = shim/runtime/libctrd-runtime.a shim/runtime/libctrd-cgroup.a lib/libctrd.a $(JANSSON_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 
 pkglibexec_PROGRAMS += shim/ctrd-shim
 shim_ctrd_shim_SOURCES = shim/main.c

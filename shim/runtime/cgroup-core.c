@@ -177,6 +177,14 @@ enum rt_cgroup_mode rt_cgroup_get_mode(const struct rt_cgroup *cg) {
         return cg->mode;
 }
 
+const char *rt_cgroup_get_root(const struct rt_cgroup *cg) {
+        return cg->root;
+}
+
+const char *rt_cgroup_get_path(const struct rt_cgroup *cg) {
+        return cg->path;
+}
+
 int rt_cgroup_enter(struct rt_cgroup *cg, pid_t pid, struct ctrd_error *err) {
         return cg->ops->enter(cg, pid, err);
 }

@@ -96,6 +96,9 @@ int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err);
 int rt_cgroup_destroy(struct rt_cgroup *cg, struct ctrd_error *err);
 
 enum rt_cgroup_mode rt_cgroup_get_mode(const struct rt_cgroup *cg);
+/* The root and the normalized path it was created or opened with, for rt_cgroup_open(). */
+const char *rt_cgroup_get_root(const struct rt_cgroup *cg);
+const char *rt_cgroup_get_path(const struct rt_cgroup *cg);
 
 /* Frees the handle (does not remove the cgroup). Accepts NULL. */
 void rt_cgroup_free(struct rt_cgroup *cg);

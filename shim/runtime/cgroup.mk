@@ -1,5 +1,8 @@
-# cgroup v1/v2 drivers (see cgroup.h and docs/cgroups.md).
-shim_runtime_libctrd_runtime_a_SOURCES += \
+# cgroup v1/v2 drivers (see cgroup.h and docs/cgroups.md). An archive of its
+# own, needing only lib/: the static ctrd-shim-monitor links it without the
+# rest of the runtime (libseccomp, libcap).
+noinst_LIBRARIES += shim/runtime/libctrd-cgroup.a
+shim_runtime_libctrd_cgroup_a_SOURCES = \
 	shim/runtime/cgroup.h shim/runtime/cgroup-internal.h \
 	shim/runtime/cgroup-core.c \
 	shim/runtime/cgroup-map.c \
