@@ -65,6 +65,8 @@ struct rt_exec_opts {
         bool privileged;                /* every capability of the bounding set, no seccomp */
         int stdio[3];                   /* -1: inherit ours; ignored with terminal */
         const char *seccomp_cache;      /* as in rt_run_opts; NULL = none */
+        bool clone_parent;              /* CLONE_PARENT: the process is our parent's child, who
+                                         * reaps it (ctrd-shim exec-helper, which exits at once) */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,7 +101,7 @@ static int open_namespaces(pid_t init, const struct rt_spec *s, struct exec_ns *
 }
 
 /* fork() with our children's pid namespace set to the container's for the moment. */
-static pid_t fork_in_pidns(int pidns, struct rt_exec_child_ctx *ctx, int parent_end,
+static pid_t fork_in_pidns(int pidns, bool clone_parent, struct rt_exec_child_ctx *ctx, int parent_end,
                            struct ctrd_error *err) {
         _cleanup_close_ int own = -EBADF;
 
@@ -111,7 +112,8 @@ static pid_t fork_in_pidns(int pidns, struct rt_exec_child_ctx *ctx, int parent_
                 if (setns(pidns, CLONE_NEWPID) < 0)
                         return ctrd_error_sys(err, errno, "joining the container's pid namespace");
         }
-        pid_t pid = fork();
+        pid_t pid = clone_parent ? (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0)
+                                 : fork();
         if (pid == 0) {
                 safe_close(parent_end);
                 rt_exec_child_main(ctx);
@@ -185,7 +187,7 @@ static int spawn(const struct rt_container *c, const struct rt_exec_opts *o, con
                 .userns_fd = x->user, .mntns_fd = x->mnt, .seccomp = filter,
         };
         memcpy(ctx.ns, x->ns, sizeof(ctx.ns));
-        if ((pid = fork_in_pidns(x->pid, &ctx, parent_end, err)) < 0)
+        if ((pid = fork_in_pidns(x->pid, o->clone_parent, &ctx, parent_end, err)) < 0)
                 return pid;
         child_end = safe_close(child_end);
         exec_ns_close(x);
