@@ -55,6 +55,7 @@ void shim_execs_stop(struct shim_execs *x);
 /* Accepts NULL. */
 void shim_execs_free(struct shim_execs *x);
 
-/* The runtime's side (control-exec-rt.c): rt_container_exec() for req. */
-int shim_exec_runtime(const struct rt_container *c, const char *bundle, const struct shim_exec_request *req,
-                      const int stdio[3], pid_t *ret_pid, int *ret_pty, struct ctrd_error *err);
+/* The runtime's side (control-exec-rt.c): rt_container_exec() for req, as a child of our parent. */
+int shim_exec_runtime(const struct rt_container *c, const char *bundle, const char *seccomp_cache,
+                      const struct shim_exec_request *req, const int stdio[3], pid_t *ret_pid, int *ret_pty,
+                      struct ctrd_error *err);

@@ -1,8 +1,9 @@
 /*
- * `ctrd-shim daemon`: argument parsing, the detach, the start handshake with
- * the starter, and the wiring of the runtime (rt_*) to the monitor. The
- * monitor itself (monitor-core.c) knows nothing of the runtime, so tests can
- * run it against any child process.
+ * `ctrd-shim daemon`: argument parsing, the detach, the container's start
+ * through the runtime (rt_*), then the handover: execve() of the static
+ * ctrd-shim-monitor beside us, which stays resident as the container's
+ * monitor and writes the start line (docs/shim-protocol.md, "The handover").
+ * A start that fails here is reported on the sync fd by us.
  */
 #define LOG_SUBSYSTEM "shim"
 
@@ -10,8 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +21,16 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "control-ops.h"
-#include "monitor-args.h"
 #include "fs-util.h"
 #include "log.h"
+#include "monitor-args.h"
 #include "monitor-core.h"
 #include "monitor-signal.h"
-#include "runtime/container.h"
 #include "runtime/cgroup.h"
-#include "stdio-attach.h"
+#include "runtime/container.h"
+#include "sync-report.h"
+
+#define MONITOR_NAME "ctrd-shim-monitor"
 
 /* The container's stdio as created here: [0] is the container's end, [1] ours. */
 struct daemon_pipes {
@@ -66,19 +67,6 @@ static int pipes_open(struct daemon_pipes *p, bool open_stdin, struct ctrd_error
         return 0;
 }
 
-/* Reports the start result to the starter as one JSON line and closes the channel. */
-static void sync_report(int *sync_fd, pid_t pid, const struct ctrd_error *err) {
-        if (*sync_fd < 0)
-                return;
-        json_t *o = err ? json_pack("{s:s, s:i}", "error", err->msg, "errno", err->code)
-                        : json_pack("{s:i}", "pid", (int) pid);
-        _cleanup_free_ char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        json_decref(o);
-        if (!s || ctrd_write_all(*sync_fd, s, strlen(s)) < 0 || ctrd_write_all(*sync_fd, "\n", 1) < 0)
-                log_warning("cannot report the start result to the starter, continuing");
-        *sync_fd = safe_close(*sync_fd);
-}
-
 /*
  * Leaves the starter: the parent returns at once (uv_spawn's exit callback
  * fires), the child starts its own session and becomes the subreaper of
@@ -109,48 +97,13 @@ static int write_pid_file(const char *run_dir, struct ctrd_error *err) {
         return ctrd_write_file_atomic(path, buf, (size_t) n, 0644, err);
 }
 
-static void remove_pid_file(int run_dir_fd) {
-        (void) unlinkat(run_dir_fd, SHIM_PID_FILE, 0);
-}
-
-struct daemon_ctx {
-        struct rt_container *c;
-        const char *bundle;             /* execs read its config.json again */
-};
-
-static int ops_oom_kills(void *userdata, uint64_t *ret) {
-        struct daemon_ctx *ctx = userdata;
-        return ctx->c && ctx->c->cgroup ? rt_cgroup_oom_kills(ctx->c->cgroup, ret, NULL) : -ENOENT;
-}
-
-static int ops_destroy(void *userdata, struct ctrd_error *err) {
-        struct daemon_ctx *ctx = userdata;
-        int r = rt_container_destroy(ctx->c, err);
-        ctx->c = NULL;
-        return r;
-}
-
-static char *ops_control(void *userdata, const struct shim_request *req) {
-        struct daemon_ctx *ctx = userdata;
-        return shim_control_ops_handle(ctx->c, req);
-}
-
-static int ops_exec(void *userdata, const struct shim_exec_request *req, const int stdio[3], pid_t *ret_pid,
-                    int *ret_pty, struct ctrd_error *err) {
-        struct daemon_ctx *ctx = userdata;
-        return shim_exec_runtime(ctx->c, ctx->bundle, req, stdio, ret_pid, ret_pty, err);
-}
-
 /* State of one daemon-mode run, so failure paths can release what exists. */
 struct daemon_run {
         const struct shim_daemon_args *args;
         int run_dir_fd;
         int signal_fd;
-        struct shim_logfile *log;
-        struct shim_loop *loop;
-        struct shim_monitor *monitor;
         struct daemon_pipes pipes;
-        struct daemon_ctx ctx;
+        struct rt_container *c;
 };
 
 static int prepare(struct daemon_run *d, struct ctrd_error *err) {
@@ -164,19 +117,9 @@ static int prepare(struct daemon_run *d, struct ctrd_error *err) {
         r = write_pid_file(a->run_dir, err);
         if (r < 0)
                 return r;
-        if (a->log_path) {
-                struct shim_logfile_opts lo = { .path = a->log_path, .max_size = a->log_max_size,
-                                                .max_files = a->log_max_files };
-                r = shim_logfile_open(&lo, &d->log, err);
-                if (r < 0)
-                        return r;
-        }
         d->signal_fd = shim_signal_setup();
         if (d->signal_fd < 0)
                 return ctrd_error_sys(err, -d->signal_fd, "setting up signal handling");
-        r = shim_loop_new(&d->loop);
-        if (r < 0)
-                return ctrd_error_sys(err, -r, "creating the event loop");
         return pipes_open(&d->pipes, a->open_stdin, err);
 }
 
@@ -184,9 +127,10 @@ static int start_container(struct daemon_run *d, struct ctrd_error *err) {
         const struct shim_daemon_args *a = d->args;
         struct rt_run_opts opts = {
                 .bundle = a->bundle, .id = a->id, .cgroup_root = a->cgroup_root,
+                .seccomp_cache = a->seccomp_cache,
                 .stdio = { d->pipes.in[0], d->pipes.out[0], d->pipes.err[0] },
         };
-        int r = rt_container_start(&opts, &d->ctx.c, err);
+        int r = rt_container_start(&opts, &d->c, err);
         if (r < 0)
                 return r;
         d->pipes.in[0] = safe_close(d->pipes.in[0]);
@@ -195,67 +139,99 @@ static int start_container(struct daemon_run *d, struct ctrd_error *err) {
         return 0;
 }
 
-/* Hands the container's fds and the pre-start attach clients to a new monitor. */
-static int start_monitor(struct daemon_run *d, struct ctrd_error *err) {
-        struct rt_container *c = d->ctx.c;
+/* Our own path (for the exec helper) and ctrd-shim-monitor's, beside it. */
+static int self_paths(char **ret_shim, char **ret_monitor, struct ctrd_error *err) {
+        char buf[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+        if (n < 0)
+                return ctrd_error_sys(err, errno, "reading '/proc/self/exe'");
+        buf[n] = '\0';
+        char *slash = strrchr(buf, '/');
+        if (!slash)
+                return ctrd_error_set(err, EINVAL, "'/proc/self/exe' is not a path: '%s'", buf);
+        if (!(*ret_shim = strdup(buf)) ||
+            asprintf(ret_monitor, "%.*s/" MONITOR_NAME, (int) (slash - buf), buf) < 0) {
+                free(*ret_shim);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        return 0;
+}
+
+/* What the monitor gets; the fds in h are still ours (CLOEXEC) on return. */
+static void handover_fill(struct daemon_run *d, struct shim_handover *h) {
+        struct rt_container *c = d->c;
         struct ctrd_error oerr = { 0 };
-        struct shim_monitor_config cfg = {
-                .run_dir = d->args->run_dir, .run_dir_fd = d->run_dir_fd, .pid = c->pid,
-                .signal_fd = d->signal_fd, .oom_fd = -1, .open_stdin = d->args->open_stdin,
-                .log = d->log,
-                .ops = { .oom_kills = ops_oom_kills, .destroy = ops_destroy, .control = ops_control,
-                         .exec = ops_exec, .userdata = &d->ctx },
-        };
-        if (c->terminal) {
-                cfg.stdio = (struct shim_stdio_fds) { .out = -1, .err = -1, .in = -1, .pty = c->pty_master };
-                c->pty_master = -1;
-                pipes_close(&d->pipes);
-        } else {
-                cfg.stdio = (struct shim_stdio_fds) { .out = TAKE_FD(d->pipes.out[1]), .err = TAKE_FD(d->pipes.err[1]),
-                                                      .in = d->args->open_stdin ? TAKE_FD(d->pipes.in[1]) : -1,
-                                                      .pty = -1 };
-        }
+
+        *h = (struct shim_handover) { .d = *d->args, .pid = c->pid, .oom_fd = -1 };
+        if (c->terminal)
+                h->stdio = (struct shim_stdio_fds) { .out = -1, .err = -1, .in = -1, .pty = c->pty_master };
+        else
+                h->stdio = (struct shim_stdio_fds) { .out = d->pipes.out[1], .err = d->pipes.err[1],
+                                                     .in = d->args->open_stdin ? d->pipes.in[1] : -1,
+                                                     .pty = -1 };
         if (c->cgroup) {
-                cfg.oom_fd = rt_cgroup_oom_fd(c->cgroup, &oerr);
-                if (cfg.oom_fd < 0)
+                h->d.cgroup_root = rt_cgroup_get_root(c->cgroup);
+                h->cgroup_path = rt_cgroup_get_path(c->cgroup);
+                h->cgroup_v2 = rt_cgroup_get_mode(c->cgroup) == RT_CGROUP_V2;
+                h->oom_fd = rt_cgroup_oom_fd(c->cgroup, &oerr);
+                if (h->oom_fd < 0) {
                         log_warning("OOM kills will be counted only at exit: %s", oerr.msg);
+                        h->oom_fd = -1;
+                }
         }
-        int r = shim_monitor_new(d->loop, &cfg, &d->monitor, err);
-        for (size_t i = 0; r >= 0 && i < d->args->n_attach; i++)
-                r = shim_attach_add(shim_monitor_stdio(d->monitor), d->args->attach[i].fd,
-                                    &d->args->attach[i].opts, err);
-        return r;
+}
+
+static int inherit(int fd, struct ctrd_error *err) {
+        if (fd >= 0 && fcntl(fd, F_SETFD, 0) < 0)
+                return ctrd_error_sys(err, errno, "clearing close-on-exec on fd %d", fd);
+        return 0;
+}
+
+/* execve()s ctrd-shim-monitor with the container; returns only on failure. */
+static int handover(struct daemon_run *d, struct ctrd_error *err) {
+        _cleanup_free_ char *shim = NULL, *monitor = NULL;
+        _cleanup_free_ char **argv = NULL;
+        struct shim_handover h;
+        int r;
+
+        if ((r = self_paths(&shim, &monitor, err)) < 0)
+                return r;
+        handover_fill(d, &h);
+        h.shim = shim;
+        if (!(argv = shim_handover_argv(&h, monitor)))
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        /* Exactly these fds cross the execve(); everything else is close-on-exec. */
+        const int fds[] = { h.d.sync_fd, h.stdio.out, h.stdio.err, h.stdio.in, h.stdio.pty, h.oom_fd };
+        for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+                if ((r = inherit(fds[i], err)) < 0)
+                        return r;
+        for (size_t i = 0; i < h.d.n_attach; i++)
+                if ((r = inherit(h.d.attach[i].fd, err)) < 0)
+                        return r;
+        /* SIGCHLD and the stop signals wait, blocked and pending, for the monitor's handlers. */
+        if ((r = shim_signal_hold(d->signal_fd)) < 0)
+                return ctrd_error_sys(err, -r, "holding signals for the handover");
+        execv(monitor, argv);
+        return ctrd_error_sys(err, errno, "executing '%s'", monitor);
 }
 
 /* The container runs but cannot be monitored: stop it and leave nothing behind. */
 static void abort_container(struct daemon_run *d) {
         struct ctrd_error err = { 0 };
-        if (!d->ctx.c)
+        if (!d->c)
                 return;
-        kill(d->ctx.c->pid, SIGKILL);
-        while (waitpid(d->ctx.c->pid, NULL, 0) < 0 && errno == EINTR)
+        kill(d->c->pid, SIGKILL);
+        while (waitpid(d->c->pid, NULL, 0) < 0 && errno == EINTR)
                 ;
-        if (rt_container_destroy(d->ctx.c, &err) < 0)
+        if (rt_container_destroy(d->c, &err) < 0)
                 log_warning("cleaning up the container: %s", err.msg);
-        d->ctx.c = NULL;
-}
-
-static void run_done(struct daemon_run *d) {
-        shim_monitor_free(d->monitor);
-        abort_container(d);
-        pipes_close(&d->pipes);
-        shim_loop_free(d->loop);
-        shim_logfile_free(d->log);
-        safe_close(d->signal_fd);
-        if (d->run_dir_fd >= 0)
-                remove_pid_file(d->run_dir_fd);
-        safe_close(d->run_dir_fd);
+        d->c = NULL;
 }
 
 static int run_daemon(const struct shim_daemon_args *args, int *sync_fd) {
         struct ctrd_error err = { 0 };
         struct daemon_run d = {
-                .args = args, .run_dir_fd = -EBADF, .signal_fd = -EBADF, .ctx.bundle = args->bundle,
+                .args = args, .run_dir_fd = -EBADF, .signal_fd = -EBADF,
                 .pipes = { { -EBADF, -EBADF }, { -EBADF, -EBADF }, { -EBADF, -EBADF } },
         };
 
@@ -263,19 +239,16 @@ static int run_daemon(const struct shim_daemon_args *args, int *sync_fd) {
         if (r >= 0)
                 r = start_container(&d, &err);
         if (r >= 0)
-                r = start_monitor(&d, &err);
-        if (r < 0) {
-                log_error("starting container '%s': %s", args->id, err.msg);
-                sync_report(sync_fd, 0, &err);
-                run_done(&d);
-                return 1;
-        }
-        sync_report(sync_fd, d.ctx.c->pid, NULL);
-        r = shim_monitor_run(d.monitor);
-        if (r < 0)
-                log_error_errno(r, "event loop failed");
-        run_done(&d);
-        return r < 0 ? 1 : 0;
+                r = handover(&d, &err);
+        log_error("starting container '%s': %s", args->id, err.msg);
+        shim_sync_report(sync_fd, 0, &err);
+        abort_container(&d);
+        pipes_close(&d.pipes);
+        safe_close(d.signal_fd);
+        if (d.run_dir_fd >= 0)
+                (void) unlinkat(d.run_dir_fd, SHIM_PID_FILE, 0);
+        safe_close(d.run_dir_fd);
+        return 1;
 }
 
 int shim_daemon_main(int argc, char *argv[]) {
@@ -297,7 +270,7 @@ int shim_daemon_main(int argc, char *argv[]) {
         if (r < 0) {
                 ctrd_error_sys(&err, -r, "detaching from the starter");
                 log_error("%s", err.msg);
-                sync_report(&args.sync_fd, 0, &err);
+                shim_sync_report(&args.sync_fd, 0, &err);
                 return 1;
         }
         if (r > 0)

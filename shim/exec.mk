@@ -3,8 +3,10 @@
 shim_runtime_libctrd_runtime_a_SOURCES += shim/runtime/exec-internal.h \
 	shim/runtime/exec-spec.c shim/runtime/exec-parent.c shim/runtime/exec-child.c
 shim_libctrd_monitor_a_SOURCES += shim/control-exec.c shim/control-exec.h \
-	shim/control-exec-proto.c shim/control-exec-proto.h shim/control-exec-rt.c \
+	shim/control-exec-proto.c shim/control-exec-proto.h \
 	shim/stdio-detach.c shim/stdio-detach.h
+
+shim_libctrd_daemon_a_SOURCES += shim/control-exec-rt.c
 
 check_PROGRAMS += shim/exec-ctl
 shim_exec_ctl_SOURCES = shim/control-exec-ctl.c

@@ -1,7 +1,9 @@
 /*
  * ctrd-shim: `run` starts an OCI bundle in the foreground, like `runc run`
- * (stdio inherited, our exit code is the container's); `daemon` is the
- * resident monitor the engine uses (shim/daemon.c). Nothing else lives here.
+ * (stdio inherited, our exit code is the container's); `daemon` starts the
+ * container for the engine and hands it to the resident ctrd-shim-monitor
+ * (shim/daemon.c), which runs `exec-helper` for each exec (shim/exec-helper.c).
+ * Nothing else lives here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +16,7 @@
 #include "error.h"
 #include "log.h"
 #include "shim/daemon.h"
+#include "shim/exec-helper.h"
 #include "shim/runtime/cgroup.h"
 #include "shim/runtime/container.h"
 #include "shim/runtime/tty-relay.h"
@@ -28,7 +31,8 @@ static void usage(FILE *f) {
               "         run the OCI bundle in DIR in the foreground, as `runc run` does:\n"
               "         stdio inherited, exit code = the container's (128+N on signal N)\n"
               "  daemon ...\n"
-              "         the resident monitor started by ctrd (see docs/shim-protocol.md)\n"
+              "         start a container for ctrd and hand it to ctrd-shim-monitor\n"
+              "         (see docs/shim-protocol.md)\n"
               "  --help show this\n", f);
 }
 
@@ -114,6 +118,8 @@ int main(int argc, char *argv[]) {
                 return cmd_run(argc - 1, argv + 1);
         if (strcmp(argv[1], "daemon") == 0)
                 return shim_daemon_main(argc - 1, argv + 1);
+        if (strcmp(argv[1], "exec-helper") == 0)
+                return shim_exec_helper_main(argc - 1, argv + 1);
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
                 usage(stdout);
                 return 0;

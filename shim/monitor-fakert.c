@@ -1,11 +1,12 @@
 /*
  * A test double for the runtime (runtime/container.h), linked only into the
  * check program shim/monitor-fakert: it runs process.args from the bundle's
- * config.json as a plain child, with no isolation at all, so the monitor's
- * daemon mode can be tested on its own, without root. process.env and
- * process.cwd are honoured; process.terminal gets a pty. The child leads its
- * own process group, which destroy kills, standing in for the cgroup. The cgroup calls
- * exist only for the linker: this runtime never creates a cgroup.
+ * config.json as a plain child, with no isolation at all, so the daemon mode
+ * and the handover to ctrd-shim-monitor can be tested on their own, without
+ * root. process.env and process.cwd are honoured; process.terminal gets a
+ * pty. It creates no cgroup; the child leads its own process group, which
+ * destroy kills when the start fails (the monitor, with no cgroup, kills
+ * nothing after the init's exit). Its exec-helper refuses every exec.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,7 @@
 
 #include "cleanup.h"
 #include "daemon.h"
-#include "runtime/cgroup.h"
+#include "exec-helper.h"
 #include "runtime/container.h"
 
 static char **strv_from_json(json_t *a) {
@@ -136,38 +137,16 @@ int rt_container_destroy(struct rt_container *c, struct ctrd_error *err) {
         return 0;
 }
 
-int rt_cgroup_oom_fd(struct rt_cgroup *cg, struct ctrd_error *err) {
-        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
-}
-
-int rt_cgroup_oom_kills(struct rt_cgroup *cg, uint64_t *ret, struct ctrd_error *err) {
-        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
-}
-
-int rt_cgroup_freeze(struct rt_cgroup *cg, bool frozen, struct ctrd_error *err) {
-        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
-}
-
-int rt_cgroup_usage(struct rt_cgroup *cg, struct rt_cgroup_usage *ret, struct ctrd_error *err) {
-        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
-}
-
-void rt_cgroup_usage_done(struct rt_cgroup_usage *u) {
-}
-
-int rt_cgroup_procs(struct rt_cgroup *cg, pid_t **ret, size_t *ret_n, struct ctrd_error *err) {
-        return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime creates no cgroups");
-}
-
 int rt_container_exec(const struct rt_container *c, const struct rt_exec_opts *opts, pid_t *ret_pid,
                       int *ret_pty, struct ctrd_error *err) {
         return ctrd_error_set(err, EOPNOTSUPP, "the fake runtime runs no execs");
 }
 
 int main(int argc, char *argv[]) {
-        if (argc < 2 || strcmp(argv[1], "daemon") != 0) {
-                fprintf(stderr, "usage: %s daemon --bundle DIR --id ID --run-dir DIR ...\n", argv[0]);
-                return 2;
-        }
-        return shim_daemon_main(argc - 1, argv + 1);
+        if (argc >= 2 && strcmp(argv[1], "daemon") == 0)
+                return shim_daemon_main(argc - 1, argv + 1);
+        if (argc >= 2 && strcmp(argv[1], "exec-helper") == 0)
+                return shim_exec_helper_main(argc - 1, argv + 1);
+        fprintf(stderr, "usage: %s daemon --bundle DIR --id ID --run-dir DIR ...\n", argv[0]);
+        return 2;
 }

@@ -8,6 +8,8 @@
 
 #include "macro.h"
 
+static const int shim_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE };
+
 static int self_pipe_wr = -1;
 
 static void on_signal(int signo) {
@@ -21,8 +23,14 @@ static void on_signal(int signo) {
 static void on_sigpipe(int signo) {
 }
 
+static void signal_set(sigset_t *set) {
+        sigemptyset(set);
+        for (size_t i = 0; i < ARRAY_SIZE(shim_signals); i++)
+                sigaddset(set, shim_signals[i]);
+}
+
 int shim_signal_setup(void) {
-        static const int signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+        sigset_t set;
         int p[2];
 
         if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -31,8 +39,8 @@ int shim_signal_setup(void) {
 
         struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
         sigemptyset(&sa.sa_mask);
-        for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-                if (sigaction(signals[i], &sa, NULL) < 0) {
+        for (size_t i = 0; shim_signals[i] != SIGPIPE; i++)
+                if (sigaction(shim_signals[i], &sa, NULL) < 0) {
                         int r = -errno;
                         close(p[0]);
                         close(p[1]);
@@ -45,9 +53,23 @@ int shim_signal_setup(void) {
          * to the container.
          */
         sa.sa_handler = on_sigpipe;
-        if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        signal_set(&set);
+        if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0)
                 return -errno;
         return p[0];
+}
+
+int shim_signal_hold(int fd) {
+        sigset_t set;
+        int signo;
+
+        signal_set(&set);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+                return -errno;
+        while ((signo = shim_signal_next(fd)) > 0)
+                if (raise(signo) < 0)
+                        return -errno;
+        return signo;
 }
 
 int shim_signal_next(int fd) {
