@@ -3,7 +3,9 @@
  * explained in docs/shim-runtime.md; in short:
  *
  *   wait for GO      the parent has written our id maps and put us in the
- *                    cgroup, so nothing below runs outside the limits
+ *                    cgroup, so nothing below runs outside the limits; without
+ *                    a user namespace the rootfs and the mounts before the
+ *                    first cgroup mount come first, overlapping that move
  *   cgroup ns        unshared only now, so its root is the container's cgroup
  *   rootfs, mounts, /dev, pivot_root, read-only and masked paths
  *   hostname, rlimits, oom_score_adj, umask, bounding set
@@ -82,9 +84,31 @@ int rt_signals_reset(struct rt_step_error *e) {
         return 0;
 }
 
-/* Until GO: become root of our user namespace, take our stdio, note our cgroups. */
-static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
+/*
+ * GO: the parent has written our id maps and moved us into the cgroup. Only
+ * now the cgroup namespace is unshared, so its root is the container's cgroup.
+ */
+static int enter_cgroup(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         struct ctrd_error err = { 0 };
+
+        if (rt_sync_expect(ctx->sync, RT_SYNC_GO, NULL, &err) < 0)
+                _exit(1);
+        ctx->in_cgroup = true;
+        if (has_cgroup_mount(ctx->spec) &&
+            ctrd_read_file("/proc/self/cgroup", 1 << 16, &ctx->self_cgroup, NULL, &err) < 0)
+                return rt_fail(e, "read", "/proc/self/cgroup", err.code);
+        if (ctx->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+                return rt_fail(e, "unshare", "cgroup namespace", errno);
+        return 0;
+}
+
+/*
+ * Before the rootfs. In a user namespace nothing can be done before the
+ * parent has written our id maps, so we wait for GO first; otherwise the
+ * rootfs is begun while the parent moves us into the cgroup (on cgroup v1
+ * that move waits for an RCU grace period, some milliseconds).
+ */
+static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         int r;
 
         if ((r = rt_signals_reset(e)) < 0)
@@ -94,30 +118,38 @@ static int early(struct rt_child_ctx *ctx, struct rt_step_error *e) {
          * this line shows up as EOF while we wait for GO. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 return rt_fail(e, "prctl", "PR_SET_PDEATHSIG", errno);
-        if (rt_sync_expect(ctx->sync, RT_SYNC_GO, NULL, &err) < 0)
-                _exit(1);
-        bool userns = ctx->new_userns || ctx->joined_userns;
-        if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-                return rt_fail(e, "become root in the user namespace", "", errno);
+        if (ctx->new_userns || ctx->joined_userns) {
+                if ((r = enter_cgroup(ctx, e)) < 0)
+                        return r;
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return rt_fail(e, "become root in the user namespace", "", errno);
+        }
         for (int i = 0; i < 3; i++)
                 if (ctx->stdio[i] >= 0 && ctx->stdio[i] != i && dup2(ctx->stdio[i], i) < 0)
                         return rt_fail(e, "dup2", "stdio", errno);
-        if (has_cgroup_mount(ctx->spec) &&
-            ctrd_read_file("/proc/self/cgroup", 1 << 16, &ctx->self_cgroup, NULL, &err) < 0)
-                return rt_fail(e, "read", "/proc/self/cgroup", err.code);
-        if (ctx->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-                return rt_fail(e, "unshare", "cgroup namespace", errno);
         return 0;
 }
 
+/*
+ * Mounts before the first cgroup mount need no cgroup and are made before
+ * GO, together with the targets of the later ones; the rest after GO.
+ */
 static int build_rootfs(struct rt_child_ctx *ctx, struct rt_step_error *e) {
         struct ctrd_error err = { 0 };
         const struct rt_spec *s = ctx->spec;
         _cleanup_close_ int rootfd = -EBADF;
+        size_t split = ctx->in_cgroup ? 0 : rt_mounts_first_cgroup(s);
         int r;
 
         if ((r = rt_rootfs_prepare(s, &rootfd, e)) < 0 ||
-            (r = rt_mounts_apply(ctx, rootfd, e)) < 0 ||
+            (r = rt_mounts_apply(ctx, rootfd, 0, split, e)) < 0)
+                return r;
+        if (!ctx->in_cgroup) {
+                rt_mounts_precreate(ctx, rootfd, split);
+                if ((r = enter_cgroup(ctx, e)) < 0)
+                        return r;
+        }
+        if ((r = rt_mounts_apply(ctx, rootfd, split, s->n_mounts, e)) < 0 ||
             (r = rt_devices_create(ctx, rootfd, e)) < 0)
                 return r;
         /* Like runc, a missing cwd is created (inside the rootfs, as root). */

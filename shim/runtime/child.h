@@ -28,6 +28,7 @@ struct rt_child_ctx {
         bool new_userns, new_netns, new_cgroupns;
         bool joined_userns;             /* linux.namespaces user with a path */
         char *self_cgroup;              /* /proc/self/cgroup before the cgroup namespace */
+        bool in_cgroup;                 /* GO received: the parent has moved us into the cgroup */
         const struct rt_seccomp_filter *seccomp;        /* prepared by the parent, or NULL */
 };
 
@@ -42,7 +43,17 @@ int rt_signals_reset(struct rt_step_error *e);
 
 /* Steps, in the order rt_child_main runs them (see docs/shim-runtime.md). */
 int rt_rootfs_prepare(const struct rt_spec *s, int *ret_rootfd, struct rt_step_error *e);
-int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e);
+/* Mounts [from, to) of the spec, in order. */
+int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, size_t from, size_t to,
+                    struct rt_step_error *e);
+/* The index of the first cgroup mount, or n_mounts. */
+size_t rt_mounts_first_cgroup(const struct rt_spec *s);
+/*
+ * Creates, as rt_mounts_apply would, the targets of mounts from `from` on
+ * that no earlier mount covers, so that work overlaps the parent's move of
+ * us into the cgroup. Failures are left for rt_mounts_apply to report.
+ */
+void rt_mounts_precreate(const struct rt_child_ctx *ctx, int rootfd, size_t from);
 int rt_mount_cgroupfs(const struct rt_child_ctx *ctx, int rootfd, const struct rt_mount *m,
                       struct rt_step_error *e);
 int rt_devices_create(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e);

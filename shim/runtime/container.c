@@ -4,6 +4,7 @@
  *   load config.json -> create the cgroup -> socketpair -> join namespaces
  *   given by path -> clone() with the new ones -> come back -> write the id
  *   maps -> move the child into the cgroup -> GO -> (PTY) -> EXEC -> EOF
+ * (without a user namespace the child begins its rootfs meanwhile: child.c)
  *
  * The child is held by a variable that kills and reaps it, and the cgroup by
  * one that destroys it, until the very end: any failure on the way leaves no
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdint.h>
 #include <signal.h>
@@ -200,13 +202,30 @@ static int wait_exec(int sock, struct ctrd_error *err) {
         return child_error(err);
 }
 
+/*
+ * The child works on its rootfs before GO, so when moving it into the cgroup
+ * or sending GO fails, it may have failed first and exited: its error, if it
+ * sent one, says more than ours (ESRCH, EPIPE).
+ */
+static int early_child_error(int sock, int r, struct ctrd_error *err) {
+        struct pollfd p = { .fd = sock, .events = POLLIN };
+        struct rt_sync_msg msg;
+
+        if (poll(&p, 1, 0) == 1 && rt_sync_recv(sock, &msg, NULL) == 1 &&
+            msg.phase == RT_SYNC_ERROR) {
+                rt_sync_error_from_msg(&msg, err);
+                return child_error(err);
+        }
+        return r;
+}
+
 /* GO, then (PTY) and the exec. The pty master is ours only on success. */
 static int handshake(int sock, const struct rt_spec *s, int *ret_pty, struct ctrd_error *err) {
         _cleanup_close_ int pty = -EBADF;
         int r;
 
         if ((r = rt_sync_send(sock, RT_SYNC_GO, -1)) < 0)
-                return ctrd_error_sys(err, -r, "sync: sending 'go'");
+                return early_child_error(sock, ctrd_error_sys(err, -r, "sync: sending 'go'"), err);
         if (s->terminal && (r = rt_sync_expect(sock, RT_SYNC_PTY, &pty, err)) < 0)
                 return child_error(err);
         if ((r = wait_exec(sock, err)) < 0)
@@ -302,7 +321,7 @@ static int spawn(const struct rt_run_opts *opts, struct rt_spec *s,
         if (ctx.new_userns && (r = rt_ns_write_idmaps(pid, s, err)) < 0)
                 return r;
         if (!entered && (r = rt_cgroup_enter(cg, pid, err)) < 0)
-                return ctrd_error_wrap(err, "entering the cgroup");
+                return early_child_error(parent_end, ctrd_error_wrap(err, "entering the cgroup"), err);
         if ((r = handshake(parent_end, s, pty, err)) < 0)
                 return r;
         *ret_pid = TAKE_PID(pid);

@@ -122,12 +122,45 @@ static int apply_one(const struct rt_child_ctx *ctx, int rootfd, const struct rt
         return 0;
 }
 
-int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, struct rt_step_error *e) {
+int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, size_t from, size_t to,
+                    struct rt_step_error *e) {
         const struct rt_spec *s = ctx->spec;
         int r;
 
-        for (size_t i = 0; i < s->n_mounts; i++)
+        for (size_t i = from; i < to && i < s->n_mounts; i++)
                 if ((r = apply_one(ctx, rootfd, &s->mounts[i], e)) < 0)
                         return r;
         return 0;
+}
+
+size_t rt_mounts_first_cgroup(const struct rt_spec *s) {
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if (s->mounts[i].type && strcmp(s->mounts[i].type, "cgroup") == 0)
+                        return i;
+        return s->n_mounts;
+}
+
+/* Whether path is dir or lies below it ("/dev/shm" below "/dev", not "/devices"). */
+static bool path_below(const char *path, const char *dir) {
+        size_t n = strlen(dir);
+        while (n > 0 && dir[n - 1] == '/')
+                n--;
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+void rt_mounts_precreate(const struct rt_child_ctx *ctx, int rootfd, size_t from) {
+        const struct rt_spec *s = ctx->spec;
+
+        for (size_t i = from; i < s->n_mounts; i++) {
+                const struct rt_mount *m = &s->mounts[i];
+                bool shadowed = m->type && strcmp(m->type, "cgroup") == 0;
+                for (size_t j = 0; j < i && !shadowed; j++)
+                        shadowed = path_below(m->destination, s->mounts[j].destination);
+                if (shadowed)
+                        continue;
+                struct ctrd_error ignored = { 0 };
+                int fd = rt_resolve_open(rootfd, m->destination, target_kind(m), 0, &ignored);
+                if (fd >= 0)
+                        close(fd);
+        }
 }
