@@ -365,6 +365,7 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
                 .shim_path = c->engine->shim_path, .bundle = c->dir, .id = c->rec.id,
                 .run_dir = c->run_dir, .log_path = log_path,
                 .log_max_size = log_size, .log_max_files = log_files,
+                .seccomp_cache = c->engine->seccomp_cache,
                 .open_stdin = json_is_true(json_object_get(c->config, "OpenStdin")),
                 .n_attach = c->n_early_attach,
         };
