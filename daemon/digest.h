@@ -13,7 +13,7 @@
 #define DIGEST_HEX_LEN 64
 #define DIGEST_STR_LEN (sizeof(DIGEST_PREFIX) - 1 + DIGEST_HEX_LEN)
 
-/* An incremental sha256; md is an OpenSSL EVP_MD_CTX kept opaque here. */
+/* An incremental sha256; md is nettle's sha256_ctx, kept opaque here. */
 struct digest_ctx {
         void *md;
 };

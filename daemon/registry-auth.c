@@ -2,7 +2,7 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,33 +14,38 @@
 
 int registry_base64_decode(const char *in, char **ret, size_t *ret_len) {
         size_t n = strlen(in);
-        /* EVP wants the standard alphabet with padding: translate URL-safe and re-pad. */
+        /* The standard alphabet with padding: translate URL-safe and re-pad. */
         _cleanup_free_ char *std = malloc(n + 4);
-        _cleanup_free_ unsigned char *out = malloc(n + 4);
+        _cleanup_free_ uint8_t *out = malloc(BASE64_DECODE_LENGTH(n + 4) + 1);
+        struct base64_decode_ctx ctx;
+        size_t len = 0;
+
         if (!std || !out)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+                /* nettle skips whitespace; a credential must not contain any. */
+                if (in[i] == ' ' || in[i] == '\t' || in[i] == '\n' || in[i] == '\r')
+                        return -EINVAL;
                 std[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
+        }
         while (n % 4)
                 std[n++] = '=';
-        std[n] = '\0';
-        int len = EVP_DecodeBlock(out, (unsigned char *) std, (int) n);
-        if (len < 0)
+        base64_decode_init(&ctx);
+        if (!base64_decode_update(&ctx, &len, out, n, std) || !base64_decode_final(&ctx))
                 return -EINVAL;
-        /* EVP_DecodeBlock counts the padding as zero bytes: take them back off. */
-        for (size_t p = n; p > 0 && std[p - 1] == '='; p--)
-                len--;
         out[len] = '\0';
         *ret = (char *) TAKE_PTR(out);
         if (ret_len)
-                *ret_len = (size_t) len;
+                *ret_len = len;
         return 0;
 }
 
 char *registry_base64_encode(const void *in, size_t len) {
-        char *out = malloc(4 * ((len + 2) / 3) + 1);
-        if (out)
-                EVP_EncodeBlock((unsigned char *) out, in, (int) len);
+        char *out = malloc(BASE64_ENCODE_RAW_LENGTH(len) + 1);
+        if (out) {
+                base64_encode_raw(out, len, in);
+                out[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
+        }
         return out;
 }
 
