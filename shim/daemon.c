@@ -94,7 +94,8 @@ static int write_pid_file(const char *run_dir, struct ctrd_error *err) {
         if (asprintf(&path, "%s/" SHIM_PID_FILE, run_dir) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         int n = snprintf(buf, sizeof(buf), "%d\n", (int) getpid());
-        return ctrd_write_file_atomic(path, buf, (size_t) n, 0644, err);
+        /* No fsync: the pid names a process, which a reboot ends anyway. */
+        return ctrd_write_file_replace(path, buf, (size_t) n, 0644, err);
 }
 
 /* State of one daemon-mode run, so failure paths can release what exists. */

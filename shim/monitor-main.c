@@ -171,9 +171,11 @@ static int run(struct monitor_run *m) {
                 r = start_monitor(m, &err);
         if (r < 0) {
                 log_error("starting container '%s': %s", m->h.d.id, err.msg);
-                shim_sync_report(&m->h.d.sync_fd, 0, &err);
+                /* Cleaned up before the error is reported: whoever reads it may
+                 * look for leftovers at once. */
                 abort_container(m);
                 run_done(m);
+                shim_sync_report(&m->h.d.sync_fd, 0, &err);
                 return 1;
         }
         shim_sync_report(&m->h.d.sync_fd, m->h.pid, NULL);
