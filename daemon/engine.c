@@ -41,6 +41,15 @@ static int lock_data_root(struct ctrd_engine *e, struct ctrd_error *err) {
         return 0;
 }
 
+/* parent/name as a directory only root can enter, created if missing. */
+static int private_dir(const char *parent, const char *name, char **ret, struct ctrd_error *err) {
+        if (asprintf(ret, "%s/%s", parent, name) < 0) {
+                *ret = NULL;
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
+        return ctrd_mkdir_p(*ret, 0700, err);
+}
+
 int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_config *cfg,
                 struct ctrd_error *err) {
         _cleanup_free_ char *db = NULL;    /* before any goto: cleanup must see NULL */
@@ -72,19 +81,10 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = lock_data_root(e, err);
         if (r < 0)
                 goto fail;
-        if (asprintf(&e->volumes_root, "%s/volumes", e->data_root) < 0) {
-                r = ctrd_error_set(err, ENOMEM, "out of memory");
-                goto fail;
-        }
-        r = ctrd_mkdir_p(e->volumes_root, 0700, err);
-        if (r < 0)
-                goto fail;
-        /* Compiled seccomp programs the shims share (shim/runtime/seccomp-cache.h). */
-        if (asprintf(&e->seccomp_cache, "%s/seccomp", e->run_root) < 0) {
-                r = ctrd_error_set(err, ENOMEM, "out of memory");
-                goto fail;
-        }
-        r = ctrd_mkdir_p(e->seccomp_cache, 0700, err);
+        /* RUN/seccomp: compiled seccomp programs the shims share (shim/runtime/seccomp-cache.h). */
+        r = private_dir(e->data_root, "volumes", &e->volumes_root, err);
+        if (r >= 0)
+                r = private_dir(e->run_root, "seccomp", &e->seccomp_cache, err);
         if (r < 0)
                 goto fail;
 
