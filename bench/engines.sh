@@ -51,7 +51,7 @@ start_ctrd() {
         set --
         if "$BUILDDIR/daemon/ctrd" --help | grep -q -- --bridge-name; then
                 set -- --bridge-name "ctrdbc$$" --default-subnet "10.214.$(($$ % 250)).0/24"
-                on_exit "ip link del ctrdbc$$ 2>/dev/null"
+                on_exit "ip link del ctrdbc$$ 2>/dev/null; nft delete table ip ctrd-ctrdbc$$ 2>/dev/null; true"
         fi
         "$BUILDDIR/daemon/ctrd" --socket "$CTRD_SOCK" --data-root "$B/ctrd/data" --run-root "$B/ctrd/run" \
                 --shim-path "$BUILDDIR/shim/ctrd-shim" --cgroup-parent "/ctrd-bench-$$" \
