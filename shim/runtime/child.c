@@ -47,10 +47,7 @@ int rt_fail(struct rt_step_error *e, const char *step, const char *path, int err
 }
 
 static bool has_cgroup_mount(const struct rt_spec *s) {
-        for (size_t i = 0; i < s->n_mounts; i++)
-                if (s->mounts[i].type && strcmp(s->mounts[i].type, "cgroup") == 0)
-                        return true;
-        return false;
+        return rt_mounts_first_cgroup(s) < s->n_mounts;
 }
 
 /*

@@ -57,6 +57,10 @@ static bool is_sysfs(const struct rt_mount *m) {
         return m->type && strcmp(m->type, "sysfs") == 0;
 }
 
+static bool is_cgroup(const struct rt_mount *m) {
+        return m->type && strcmp(m->type, "cgroup") == 0;
+}
+
 /*
  * The flags a mount really gets. sysfs is read-only unless the container
  * has both its own user and network namespace: a writable /sys of the host's
@@ -97,7 +101,7 @@ static int apply_one(const struct rt_child_ctx *ctx, int rootfd, const struct rt
         char fdp[32];
         int r;
 
-        if (m->type && strcmp(m->type, "cgroup") == 0)
+        if (is_cgroup(m))
                 return rt_mount_cgroupfs(ctx, rootfd, m, e);
 
         _cleanup_close_ int fd = rt_resolve_open(rootfd, m->destination, target_kind(m), 0, &err);
@@ -135,7 +139,7 @@ int rt_mounts_apply(const struct rt_child_ctx *ctx, int rootfd, size_t from, siz
 
 size_t rt_mounts_first_cgroup(const struct rt_spec *s) {
         for (size_t i = 0; i < s->n_mounts; i++)
-                if (s->mounts[i].type && strcmp(s->mounts[i].type, "cgroup") == 0)
+                if (is_cgroup(&s->mounts[i]))
                         return i;
         return s->n_mounts;
 }
@@ -153,7 +157,7 @@ void rt_mounts_precreate(const struct rt_child_ctx *ctx, int rootfd, size_t from
 
         for (size_t i = from; i < s->n_mounts; i++) {
                 const struct rt_mount *m = &s->mounts[i];
-                bool shadowed = m->type && strcmp(m->type, "cgroup") == 0;
+                bool shadowed = is_cgroup(m);
                 for (size_t j = 0; j < i && !shadowed; j++)
                         shadowed = path_below(m->destination, s->mounts[j].destination);
                 if (shadowed)
