@@ -54,7 +54,8 @@ start_ctrd() {
                 on_exit "ip link del ctrdbc$$ 2>/dev/null; nft delete table ip ctrd-ctrdbc$$ 2>/dev/null; true"
         fi
         "$BUILDDIR/daemon/ctrd" --socket "$CTRD_SOCK" --data-root "$B/ctrd/data" --run-root "$B/ctrd/run" \
-                --shim-path "$BUILDDIR/shim/ctrd-shim" --cgroup-parent "/ctrd-bench-$$" \
+                --shim-path "$BUILDDIR/shim/ctrd-shim" \
+                --image-worker "$BUILDDIR/daemon/worker/ctrd-image-worker" --cgroup-parent "/ctrd-bench-$$" \
                 --log-level warning "$@" 2>"$B/ctrd.log" &
         CTRD_PID=$!
         on_exit "stop_pid $CTRD_PID 10; remove_cgroups ctrd-bench-$$"

@@ -64,9 +64,11 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
                 return ctrd_error_wrap(err, "run root");
 
         e->shim_path = strdup(cfg->shim_path ? cfg->shim_path : CTRD_LIBEXECDIR "/ctrd-shim");
+        e->image_worker_path = strdup(cfg->image_worker_path ? cfg->image_worker_path
+                                      : CTRD_LIBEXECDIR "/ctrd-image-worker");
         e->cgroup_parent = strdup(cfg->cgroup_parent ? cfg->cgroup_parent : "/ctrd");
         e->registry = cfg->registry;
-        if (!e->shim_path || !e->cgroup_parent) {
+        if (!e->shim_path || !e->image_worker_path || !e->cgroup_parent) {
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
                 goto fail;
         }
@@ -101,6 +103,7 @@ int engine_init(struct ctrd_engine *e, uv_loop_t *loop, const struct engine_conf
         r = image_service_open(loop, e->store, e->data_root, cfg->storage_driver, &e->images, err);
         if (r < 0)
                 goto fail;
+        e->images->worker_path = e->image_worker_path;
         e->images->in_use = ctr_image_in_use;
         e->images->in_use_data = e;
         e->images->event = engine_image_event;
@@ -128,6 +131,7 @@ void engine_done(struct ctrd_engine *e) {
         store_close(e->store);
         free(e->engine_id);
         free(e->shim_path);
+        free(e->image_worker_path);
         free(e->cgroup_parent);
         free(e->volumes_root);
         free(e->seccomp_cache);

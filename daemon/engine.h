@@ -22,6 +22,7 @@ struct engine_config {
         const char *run_root;           /* RUN: per-container run dirs, sockets */
         const char *storage_driver;     /* "overlay", "copy", or NULL to detect */
         const char *shim_path;          /* the ctrd-shim binary */
+        const char *image_worker_path;  /* the ctrd-image-worker binary */
         const char *cgroup_parent;      /* containers' cgroups go below it; NULL: "/ctrd" */
         const char *bridge_name;        /* the default bridge network's bridge; NULL: "ctrd0" */
         const char *default_subnet;     /* its subnet; NULL: "172.30.0.0/16" */
@@ -39,6 +40,7 @@ struct ctrd_engine {
         char *run_root;
         char *engine_id;                /* stable across restarts (store meta) */
         char *shim_path;
+        char *image_worker_path;
         char *cgroup_parent;
         char *volumes_root;             /* DATA/volumes */
         char *seccomp_cache;            /* RUN/seccomp: the shims' compiled filters */

@@ -3,82 +3,42 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cleanup.h"
-#include "daemon/digest.h"
 #include "daemon/image-config.h"
 #include "daemon/image-ref.h"
-#include "fs-util.h"
 
 struct import_job {
-        uv_work_t work;
         struct image_service *svc;
-        int fd;
-        char **changes;
-        char *comment;
         char *ref;                      /* full reference, or NULL */
-        struct image_new img;
-        struct ctrd_error err;
-        int r;
         image_done_fn done;
         void *userdata;
 };
 
 static void job_free(struct import_job *j) {
-        safe_close(j->fd);
-        strv_free(j->changes);
-        free(j->comment);
         free(j->ref);
-        image_new_clear(&j->img);
         free(j);
 }
 
-/* Threadpool: extract, then write the config whose digest names the image. */
-static void import_work(uv_work_t *w) {
-        struct import_job *j = container_of(w, struct import_job, work);
-        _cleanup_free_ char *config = NULL, *path = NULL;
-        struct timespec now;
-        j->img.layers = calloc(1, sizeof(*j->img.layers));
-        if (!j->img.layers) {
-                j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
-                return;
+/* On the loop: the worker extracted the layer and wrote the config; record the image. */
+static void import_done(int r, const struct ctrd_error *werr, json_t *result, void *userdata) {
+        struct import_job *j = userdata;
+        struct image_new img = { 0 };
+        struct ctrd_error err = { 0 };
+        if (r < 0)
+                err = *werr;
+        if (r >= 0)
+                r = image_new_from_json(result, &img, &err);
+        if (r >= 0 && j->ref) {
+                img.refs = calloc(2, sizeof(char *));
+                if (!img.refs || !(img.refs[0] = strdup(j->ref)))
+                        r = ctrd_error_set(&err, ENOMEM, "out of memory");
         }
-        j->r = layer_store_unpack(j->svc->layers, j->fd, NULL, NULL, true, &j->img.layers[0],
-                                  &j->err);
-        if (j->r < 0)
-                return;
-        j->img.n_layers = 1;
-        clock_gettime(CLOCK_REALTIME, &now);
-        j->img.created = now.tv_sec;
-        j->r = image_config_for_import(j->img.layers[0].diff_id, j->changes, j->comment, &now,
-                                       &config, &j->err);
-        if (j->r < 0)
-                return;
-        j->r = digest_buffer(config, strlen(config), j->img.id);
-        if (j->r < 0) {
-                ctrd_error_set(&j->err, -j->r, "hashing the image config");
-                return;
-        }
-        path = image_config_path(j->svc, j->img.id);
-        j->r = path ? ctrd_write_file_atomic(path, config, strlen(config), 0600, &j->err)
-                    : ctrd_error_set(&j->err, ENOMEM, "out of memory");
-}
-
-static void import_after(uv_work_t *w, int status) {
-        struct import_job *j = container_of(w, struct import_job, work);
-        if (j->r >= 0 && status < 0)
-                j->r = ctrd_error_set(&j->err, -status, "import was cancelled");
-        if (j->r >= 0 && j->ref) {
-                j->img.refs = calloc(2, sizeof(char *));
-                if (!j->img.refs || !(j->img.refs[0] = strdup(j->ref)))
-                        j->r = ctrd_error_set(&j->err, ENOMEM, "out of memory");
-        }
-        j->img.event_action = "import";
-        if (j->r >= 0)
-                j->r = image_commit(j->svc, &j->img, NULL, &j->err);
-        j->done(j->r, &j->err, j->r >= 0 ? j->img.id : NULL, j->userdata);
+        img.event_action = "import";
+        if (r >= 0)
+                r = image_commit(j->svc, &img, NULL, &err);
+        j->done(r, &err, r >= 0 ? img.id : NULL, j->userdata);
+        image_new_clear(&img);
         job_free(j);
 }
 
@@ -91,31 +51,23 @@ static int check_changes(char *const *changes, struct ctrd_error *err) {
         return r;
 }
 
-static int copy_strv(char *const *src, char ***ret) {
-        size_t n = 0;
-        while (src && src[n])
-                n++;
-        char **l = calloc(n + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (!(l[i] = strdup(src[i]))) {
-                        strv_free(l);
-                        return -ENOMEM;
-                }
-        *ret = l;
-        return 0;
+static json_t *request_json(char *const *changes, const char *comment) {
+        json_t *list = json_array();
+        for (size_t i = 0; list && changes && changes[i]; i++)
+                if (json_array_append_new(list, json_string(changes[i])) < 0)
+                        json_decref(TAKE_PTR(list));
+        return list ? json_pack("{s:o, s:s}", "Changes", list, "Comment",
+                                comment ? comment : "Imported from -") : NULL;
 }
 
 int image_import_start(struct image_service *svc, int fd, const char *repo, const char *tag,
                        char *const *changes, const char *comment, image_done_fn done,
                        void *userdata, struct ctrd_error *err) {
+        _cleanup_close_ int data = fd;
         struct import_job *j = calloc(1, sizeof(*j));
-        if (!j) {
-                safe_close(fd);
+        if (!j)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        }
-        *j = (struct import_job) { .svc = svc, .fd = fd, .done = done, .userdata = userdata };
+        *j = (struct import_job) { .svc = svc, .done = done, .userdata = userdata };
         int r = check_changes(changes, err);
         if (r >= 0 && repo && *repo) {
                 struct image_ref ref = { 0 };
@@ -124,13 +76,15 @@ int image_import_start(struct image_service *svc, int fd, const char *repo, cons
                         r = ctrd_error_set(err, ENOMEM, "out of memory");
                 image_ref_clear(&ref);
         }
-        if (r >= 0 && (copy_strv(changes, &j->changes) < 0 ||
-                       !(j->comment = strdup(comment ? comment : "Imported from -"))))
+        json_auto_t *request = r >= 0 ? request_json(changes, comment) : NULL;
+        if (r >= 0 && !request)
                 r = ctrd_error_set(err, ENOMEM, "out of memory");
         if (r >= 0) {
-                r = uv_queue_work(svc->loop, &j->work, import_work, import_after);
-                if (r < 0)
-                        ctrd_error_set(err, -r, "queueing the import");
+                struct image_worker_job job = {
+                        .verb = "import", .request = request, .data_fd = data,
+                        .done = import_done, .userdata = j,
+                };
+                r = image_service_run_worker(svc, &job, err);
         }
         if (r < 0)
                 job_free(j);

@@ -1,7 +1,8 @@
 /*
  * Import (docker import): a rootfs tarball becomes a one-layer image with a
  * fresh config. The tar is read from an fd (the uploaded body) and
- * extracted on the threadpool; the image is recorded back on the loop.
+ * extracted by the image worker (worker/import.c); the image is recorded
+ * back on the loop.
  */
 #pragma once
 

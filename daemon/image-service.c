@@ -43,8 +43,7 @@ static void remove_orphan_layers(struct image_service *svc) {
 }
 
 static int make_dirs(struct image_service *svc, const char *data_root, struct ctrd_error *err) {
-        if (asprintf(&svc->configs_dir, "%s/image/configs", data_root) < 0 ||
-            asprintf(&svc->tmp_dir, "%s/image/tmp", data_root) < 0)
+        if (image_dirs(data_root, &svc->configs_dir, &svc->tmp_dir) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         /* Uploads and half-written archives of a previous run are worthless now. */
         int r = layer_fs_remove_path(svc->tmp_dir, err);
@@ -84,6 +83,11 @@ int image_service_open(uv_loop_t *loop, struct store *store, const char *data_ro
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         svc->loop = loop;
         svc->store = store;
+        svc->data_root = strdup(data_root);
+        if (!svc->data_root) {
+                free(svc);
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        }
         int r = make_dirs(svc, data_root, err);
         if (r >= 0)
                 r = layer_store_open(data_root, &svc->layers, err);
@@ -102,6 +106,7 @@ void image_service_free(struct image_service *svc) {
         if (!svc)
                 return;
         layer_store_free(svc->layers);
+        free(svc->data_root);
         free(svc->configs_dir);
         free(svc->tmp_dir);
         free(svc);
@@ -145,12 +150,13 @@ int image_resolve(struct image_service *svc, const char *name, struct store_imag
         return resolve_reference(svc, name, ret, err);
 }
 
+int image_service_run_worker(struct image_service *svc, const struct image_worker_job *job,
+                             struct ctrd_error *err) {
+        return image_worker_start(svc->loop, svc->worker_path, svc->data_root, job, err);
+}
+
 char *image_config_path(struct image_service *svc, const char *image_id) {
-        char *p = NULL;
-        if (!digest_is_valid(image_id) ||
-            asprintf(&p, "%s/%s", svc->configs_dir, digest_hex(image_id)) < 0)
-                return NULL;
-        return p;
+        return image_config_path_in(svc->configs_dir, image_id);
 }
 
 int image_info_load(struct image_service *svc, const struct store_image *rec,
@@ -299,8 +305,3 @@ void image_event(struct image_service *svc, const char *action, const char *id, 
         svc->event(svc->event_data, action, id, fam ? fam : name);
 }
 
-void image_new_clear(struct image_new *img) {
-        free(img->layers);
-        strv_free(img->refs);
-        *img = (struct image_new) { 0 };
-}

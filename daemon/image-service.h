@@ -2,8 +2,9 @@
  * The image service: images, their tags and their layers, on the loop
  * thread. Records live in SQLite (store/images.h), layer trees under
  * DATA/layers (layer-store.h), config blobs under DATA/image/configs/<hex>.
- * Slow work (extracting, hashing, writing archives, deleting trees) runs on
- * the uv threadpool: see image-import.c, image-load.c, image-save.c.
+ * Work that needs libarchive or libcurl (import, load, save, pull, push)
+ * runs in the image worker process (image-worker.h); deleting trees runs
+ * on the uv threadpool.
  *
  * Names resolve as Docker resolves them: a full or "sha256:"-prefixed ID, a
  * unique ID prefix, or a reference ("bb" = docker.io/library/bb:latest,
@@ -16,6 +17,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "daemon/image-new.h"
+#include "daemon/image-worker.h"
 #include "daemon/layer-store.h"
 #include "error.h"
 #include "store/images.h"
@@ -39,6 +42,8 @@ struct image_service {
         struct store *store;
         struct layer_store *layers;
         const struct graphdriver *driver;
+        char *data_root;
+        const char *worker_path;        /* ctrd-image-worker (the engine's) */
         char *configs_dir;              /* DATA/image/configs */
         char *tmp_dir;                  /* DATA/image/tmp: uploads and work in progress */
         image_in_use_fn in_use;
@@ -66,6 +71,10 @@ int image_info_load(struct image_service *svc, const struct store_image *rec,
                     struct image_info *ret, struct ctrd_error *err);
 void image_info_clear(struct image_info *info);
 
+/* Runs a job in the image worker (image-worker.h) on this service's data root. */
+int image_service_run_worker(struct image_service *svc, const struct image_worker_job *job,
+                             struct ctrd_error *err);
+
 /* The config file of an image: DATA/image/configs/<hex>. */
 char *image_config_path(struct image_service *svc, const char *image_id);
 
@@ -90,17 +99,6 @@ int image_remove(struct image_service *svc, const char *name, bool force,
 /* Removes unused images (all_unused false: only untagged ones): {"ImagesDeleted", "SpaceReclaimed"}. */
 int image_prune(struct image_service *svc, bool all_unused, json_t **ret_report,
                 struct ctrd_error *err);
-
-/* A new image made by import or load, ready to be recorded. */
-struct image_new {
-        char id[DIGEST_STR_LEN + 1];
-        int64_t created;
-        struct layer_store_result *layers;      /* bottom first */
-        size_t n_layers;
-        char **refs;                            /* full references to point at it */
-        const char *event_action;               /* "import", "load" or "pull" */
-};
-void image_new_clear(struct image_new *img);
 
 /* Emits an image event through svc->event (loop thread only); name may be NULL. */
 void image_event(struct image_service *svc, const char *action, const char *id, const char *name);

@@ -5,13 +5,13 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/image-ref.c daemon/image-ref.h \
 	daemon/layer-path.c daemon/layer-path.h \
 	daemon/layer-whiteout.c daemon/layer-whiteout.h \
-	daemon/layer-unpack.c daemon/layer-unpack.h \
-	daemon/layer-extract.c daemon/layer-extract.h \
 	daemon/layer-fs.c daemon/layer-fs.h \
 	daemon/layer-store.c daemon/layer-store.h \
 	daemon/graphdriver.c daemon/graphdriver.h \
 	daemon/graphdriver-overlay.c daemon/graphdriver-copy.c \
 	daemon/image-config.c daemon/image-config.h \
+	daemon/image-new.c daemon/image-new.h \
+	daemon/image-worker.c daemon/image-worker.h \
 	daemon/image-service.c daemon/image-service.h \
 	daemon/image-remove.c \
 	daemon/image-import.c daemon/image-import.h \
@@ -19,7 +19,8 @@ daemon_libctrd_engine_a_SOURCES += \
 	daemon/image-save.c daemon/image-save.h
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS) $(JANSSON_CFLAGS)
-IMAGE_TEST_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
+IMAGE_TEST_LIBS = daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a \
+	daemon/worker/libctrd-imagework.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
 	$(CRYPTO_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(UV_LIBS) \
 	$(TEST_UNIT_LIBS)
 

@@ -11,7 +11,8 @@
  * into place, so a crash leaves at most garbage in tmp/, never a half layer
  * under a name a later image would trust. Which layers exist is recorded in
  * SQLite by the image service after the rename; this module knows only files.
- * Unpack and remove are thread-safe and run on the uv threadpool.
+ * Unpack (layer-store-unpack.c, libarchive) runs in the image worker; remove
+ * is thread-safe and runs on the uv threadpool.
  */
 #pragma once
 
@@ -32,7 +33,10 @@ struct layer_store_result {
         bool existed;           /* another extraction got there first; ours was discarded */
 };
 
+/* For the daemon: empties tmp/, whose contents no one can still be writing. */
 int layer_store_open(const char *data_root, struct layer_store **ret, struct ctrd_error *err);
+/* For the image worker: the daemon opened the store; tmp/ is shared with other workers. */
+int layer_store_join(const char *data_root, struct layer_store **ret, struct ctrd_error *err);
 void layer_store_free(struct layer_store *ls);
 
 /* DATA/layers */

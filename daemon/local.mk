@@ -27,7 +27,9 @@ daemon_ctrd_SOURCES = daemon/main.c \
 	daemon/listen.c daemon/listen.h \
 	daemon/sd-notify.c daemon/sd-notify.h
 daemon_ctrd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS)
-ENGINE_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a \
+# TRANSITION: libctrd-imagework.a leaves the daemon once load, save, pull and push run in the worker.
+ENGINE_LIBS = daemon/libctrd-engine.a daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a \
+	store/libctrd-store.a lib/libctrd.a \
 	$(UV_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(MNL_LIBS) $(CURL_LIBS)
 daemon_ctrd_LDADD = api/libctrd-api.a $(ENGINE_LIBS) $(MHD_LIBS)
 
@@ -36,3 +38,4 @@ include $(top_srcdir)/daemon/ctr.mk
 include $(top_srcdir)/daemon/container-ops.mk
 include $(top_srcdir)/daemon/net.mk
 include $(top_srcdir)/daemon/registry.mk
+include $(top_srcdir)/daemon/worker/worker.mk

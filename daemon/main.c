@@ -39,6 +39,7 @@ static const char *arg_cgroup_parent;
 static const char *arg_bridge_name;
 static const char *arg_default_subnet;
 static const char *arg_shim_path;
+static const char *arg_image_worker;
 static unsigned arg_idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
 static char **arg_registry_mirrors;        /* NULL-terminated; live as long as the process */
 static char **arg_insecure_registries;
@@ -72,6 +73,8 @@ static void help(void) {
                "  --log-file PATH        log there instead of stderr; SIGHUP reopens it\n"
                "  --idle-timeout SECS    close idle client connections (default %d; 0 never)\n"
                "  --shim-path PATH       the ctrd-shim binary (default " CTRD_LIBEXECDIR "/ctrd-shim)\n"
+               "  --image-worker PATH    the ctrd-image-worker binary (default " CTRD_LIBEXECDIR "/\n"
+               "                         ctrd-image-worker)\n"
                "  --registry-mirror URL  pull docker.io images through this mirror (repeatable)\n"
                "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeatable;\n"
                "                         loopback registries always are)\n"
@@ -97,7 +100,7 @@ static int push_arg(char ***list, char *s) {
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_SOCKET = 0x100, ARG_DATA_ROOT, ARG_RUN_ROOT, ARG_GROUP, ARG_LOG_LEVEL,
-               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH, ARG_CGROUP_PARENT,
+               ARG_LOG_FILE, ARG_STORAGE_DRIVER, ARG_IDLE_TIMEOUT, ARG_SHIM_PATH, ARG_IMAGE_WORKER, ARG_CGROUP_PARENT,
                ARG_BRIDGE_NAME, ARG_DEFAULT_SUBNET,
                ARG_REGISTRY_MIRROR, ARG_INSECURE_REGISTRY };
         static const struct option options[] = {
@@ -110,6 +113,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "storage-driver", required_argument, NULL, ARG_STORAGE_DRIVER },
                 { "idle-timeout", required_argument, NULL, ARG_IDLE_TIMEOUT },
                 { "shim-path", required_argument, NULL, ARG_SHIM_PATH },
+                { "image-worker", required_argument, NULL, ARG_IMAGE_WORKER },
                 { "cgroup-parent", required_argument, NULL, ARG_CGROUP_PARENT },
                 { "bridge-name", required_argument, NULL, ARG_BRIDGE_NAME },
                 { "default-subnet", required_argument, NULL, ARG_DEFAULT_SUBNET },
@@ -129,6 +133,7 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_GROUP: arg_group = optarg; break;
                 case ARG_LOG_FILE: arg_log_file = optarg; break;
                 case ARG_SHIM_PATH: arg_shim_path = optarg; break;
+                case ARG_IMAGE_WORKER: arg_image_worker = optarg; break;
                 case ARG_BRIDGE_NAME: arg_bridge_name = optarg; break;
                 case ARG_DEFAULT_SUBNET: arg_default_subnet = optarg; break;
                 case ARG_REGISTRY_MIRROR:
@@ -254,6 +259,7 @@ static int run(struct daemon_state *d) {
                 .run_root = arg_run_root,
                 .storage_driver = arg_storage_driver,
                 .shim_path = arg_shim_path,
+                .image_worker_path = arg_image_worker,
                 .cgroup_parent = arg_cgroup_parent,
                 .bridge_name = arg_bridge_name,
                 .default_subnet = arg_default_subnet,

@@ -17,6 +17,7 @@ set -eu
 CTRD="$CTRD_BUILDDIR/daemon/ctrd"
 CTRCTL="$CTRD_BUILDDIR/client/ctrctl"
 CTRD_SHIM="$CTRD_BUILDDIR/shim/ctrd-shim"
+CTRD_IMAGE_WORKER="$CTRD_BUILDDIR/daemon/worker/ctrd-image-worker"
 TEST_NAME=$(basename "$0" .sh)
 
 _cleanups=""
@@ -80,7 +81,7 @@ wait_ready() {
 # net-* tests pass their own), deleted at exit with the nftables table ctrd makes for it.
 start_ctrd() {
         "$CTRD" --socket "$SOCK" --data-root "$DATA" --run-root "$RUN" \
-                --shim-path "$CTRD_SHIM" --bridge-name "ctl$$" \
+                --shim-path "$CTRD_SHIM" --image-worker "$CTRD_IMAGE_WORKER" --bridge-name "ctl$$" \
                 --default-subnet "10.$((30 + ($$ / 256) % 60)).$(($$ % 256)).0/24" \
                 "$@" 2>>"$T/ctrd.log" &
         CTRD_PID=$!

@@ -1,0 +1,18 @@
+# ctrd-image-worker (docs/image-worker.md): the image jobs that need libarchive
+# or libcurl, one process per job, so the daemon maps neither.
+noinst_LIBRARIES += daemon/worker/libctrd-imagework.a
+daemon_worker_libctrd_imagework_a_SOURCES = \
+	daemon/layer-unpack.c daemon/layer-unpack.h \
+	daemon/layer-extract.c daemon/layer-extract.h \
+	daemon/layer-store-unpack.c \
+	daemon/worker/worker.h daemon/worker/output.c \
+	daemon/worker/import.c
+daemon_worker_libctrd_imagework_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(ARCHIVE_CFLAGS) \
+	$(CRYPTO_CFLAGS) $(CURL_CFLAGS)
+
+pkglibexec_PROGRAMS += daemon/worker/ctrd-image-worker
+daemon_worker_ctrd_image_worker_SOURCES = daemon/worker/main.c
+daemon_worker_ctrd_image_worker_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+IMAGEWORK_LIBS = daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a lib/libctrd.a \
+	$(JANSSON_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(CURL_LIBS) -lpthread
+daemon_worker_ctrd_image_worker_LDADD = $(IMAGEWORK_LIBS)
