@@ -192,7 +192,8 @@ int image_worker_start(uv_loop_t *loop, const char *worker_path, const char *dat
         int r = uv_spawn(loop, &w->proc, &po);
         if (r < 0) {
                 uv_close((uv_handle_t *) &w->out, on_closed);
-                return ctrd_error_set(err, -r, "starting the image worker '%s': %s", worker_path,
+                /* EIO whatever the reason: a missing worker is the daemon's fault, not a 404. */
+                return ctrd_error_set(err, EIO, "starting the image worker '%s': %s", worker_path,
                                       uv_strerror(r));
         }
         w->open_handles++;

@@ -16,3 +16,11 @@ daemon_worker_ctrd_image_worker_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 IMAGEWORK_LIBS = daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a lib/libctrd.a \
 	$(JANSSON_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(CURL_LIBS) -lpthread
 daemon_worker_ctrd_image_worker_LDADD = $(IMAGEWORK_LIBS)
+
+INTEGRATION_TESTS += tests/integration/image-worker.sh
+
+UNIT_TESTS += tests/unit/test-image-new
+tests_unit_test_image_new_SOURCES = tests/unit/test-image-new.c
+tests_unit_test_image_new_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_image_new_LDADD = daemon/libctrd-engine.a lib/libctrd.a $(JANSSON_LIBS) $(CRYPTO_LIBS) \
+	$(TEST_UNIT_LIBS)
