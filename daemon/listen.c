@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,12 +116,30 @@ int listen_unix(const char *path, gid_t gid, struct ctrd_error *err) {
         return TAKE_FD(fd);
 }
 
+/*
+ * /etc/group is read directly (fgetgrent, no NSS), as dockerd reads it:
+ * getgrnam() would load the NSS modules (libnss_systemd and what it links,
+ * ~320 KiB of RSS) into the resident daemon for one lookup at start-up.
+ * Only a group named on the command line and missing from the file is asked
+ * of NSS (LDAP, sssd); the implicit "ctrd" group must be a local one.
+ */
+static int find_group(const char *name, bool ask_nss, gid_t *ret) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/group", "re");
+        for (struct group *g; f && (g = fgetgrent(f)); )
+                if (strcmp(g->gr_name, name) == 0) {
+                        *ret = g->gr_gid;
+                        return 0;
+                }
+        struct group *g = ask_nss ? getgrnam(name) : NULL;
+        if (!g)
+                return -ENOENT;
+        *ret = g->gr_gid;
+        return 0;
+}
+
 int listen_socket_group(const char *name, gid_t *ret, struct ctrd_error *err) {
-        struct group *g = getgrnam(name ? name : "ctrd");
-        if (g) {
-                *ret = g->gr_gid;
+        if (find_group(name ? name : "ctrd", name != NULL, ret) == 0)
                 return 0;
-        }
         if (name)
                 return ctrd_error_set(err, ENOENT, "group '%s' does not exist", name);
         *ret = (gid_t) -1;

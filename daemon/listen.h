@@ -20,5 +20,8 @@ int listen_from_systemd(struct ctrd_error *err);
  */
 int listen_unix(const char *path, gid_t gid, struct ctrd_error *err);
 
-/* Resolves the socket group: name given → must exist; NULL → "ctrd" if it exists, else none. */
+/*
+ * Resolves the socket group: name given → must exist (in /etc/group, else
+ * through NSS); NULL → "ctrd" if /etc/group has it, else none.
+ */
 int listen_socket_group(const char *name, gid_t *ret, struct ctrd_error *err);

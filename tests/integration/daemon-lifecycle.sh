@@ -8,8 +8,10 @@ need_cmd python3
 # A stale socket (nobody listening) is replaced.
 python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$SOCK"
 [ -S "$SOCK" ] || fail "could not make a stale socket"
-start_ctrd --idle-timeout 1
+# The socket's group comes from /etc/group (Debian always has "daemon").
+start_ctrd --idle-timeout 1 --group daemon
 assert_eq "$(stat -c %a "$SOCK")" 660 "socket mode"
+assert_eq "$(stat -c %G "$SOCK")" daemon "socket group"
 
 # A second daemon on the same socket is refused, and the first keeps serving.
 rc=0
@@ -22,6 +24,13 @@ rc=0
 assert_eq "$rc" 1 "same data root exit status"
 assert_contains "$(cat "$T/third.log")" "is in use by another ctrd"
 [ ! -e "$T/other.sock" ] || fail "refused daemon left its socket"
+# ... and so is a group that does not exist.
+rc=0
+"$CTRD" --socket "$T/g.sock" --data-root "$T/data4" --run-root "$T/run4" --group "nosuch$$" \
+        2>"$T/fourth.log" || rc=$?
+assert_eq "$rc" 1 "unknown group exit status"
+assert_contains "$(cat "$T/fourth.log")" "group 'nosuch$$' does not exist"
+[ ! -e "$T/g.sock" ] || fail "refused daemon left its socket"
 api GET /_ping >/dev/null
 assert_eq "$(st)" 200 "first daemon still serving"
 
