@@ -117,7 +117,7 @@ void api_handle_auth(struct api_request *req) {
         int r = p ? registry_creds_from_json(body, &creds, &err)
                   : ctrd_error_set(&err, ENOMEM, "out of memory");
         if (r >= 0)
-                r = registry_login_start(api_request_engine(req)->loop, &api_request_engine(req)->registry,
+                r = registry_login_start(api_request_engine(req)->images, &api_request_engine(req)->registry,
                                          server, &creds, login_done, p, &err);
         registry_creds_clear(&creds);
         if (r < 0) {
@@ -180,7 +180,7 @@ void api_handle_distribution(struct api_request *req) {
         int r = p ? registry_creds_from_header(api_request_header(req, "X-Registry-Auth"), &creds, &err)
                   : ctrd_error_set(&err, ENOMEM, "out of memory");
         if (r >= 0)
-                r = registry_distribution_start(e->loop, &e->registry, api_request_param(req, "name"),
+                r = registry_distribution_start(e->images, &e->registry, api_request_param(req, "name"),
                                                 &creds, distribution_done, p, &err);
         registry_creds_clear(&creds);
         if (r < 0) {

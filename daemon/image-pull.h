@@ -1,18 +1,17 @@
 /*
- * Pulling an image from a registry (docs/registry.md): the manifest (an
- * index resolved to this host's platform), the config, then the layers the
- * store lacks, at most PULL_PARALLEL at a time, each extracted as it
- * streams. Progress goes out as Docker's JSON progress messages; the image
- * is recorded with its tag and its RepoDigest only when every layer is in.
+ * Pulling an image from a registry (docs/registry.md): the reference and
+ * platform are checked here, on the loop; the image worker (pull, in
+ * daemon/worker/pull.c) fetches the manifest, the config and the layers the
+ * store lacks, passing Docker's JSON progress messages on; the image is
+ * recorded with its tag and its RepoDigest only when every layer is in.
  */
 #pragma once
 
 #include <jansson.h>
 
 #include "daemon/image-service.h"
+#include "daemon/registry-auth.h"
 #include "daemon/registry-client.h"
-
-#define PULL_PARALLEL 3
 
 /* msg is borrowed: one of Docker's progress objects ({"status", "id", "progressDetail"}). */
 typedef void (*image_pull_progress_fn)(json_t *msg, void *userdata);
@@ -26,7 +25,7 @@ struct image_pull_request {
         const struct registry_options *opts;
 };
 
-/* Called on the loop; the pull runs on threads of its own; progress and done come on the loop. */
+/* Called on the loop; the pull runs in the image worker; progress and done come on the loop. */
 int image_pull_start(struct image_service *svc, const struct image_pull_request *rq,
                      image_pull_progress_fn progress, image_pull_done_fn done, void *userdata,
                      struct ctrd_error *err);

@@ -1,10 +1,9 @@
 /*
- * Pushing an image to a registry (docs/registry.md): each layer goes as the
- * zstd stream the layer store keeps (an OCI tar+zstd layer, so nothing is
- * recompressed), after a HEAD shows the registry lacks it and a cross-
- * repository mount from another repository of the same registry that names
- * the image did not help; then the config and an OCI manifest under the tag.
- * Progress is Docker's push stream; the pushed digest becomes a RepoDigest.
+ * Pushing an image to a registry (docs/registry.md): what to push (the
+ * image's layers and config, and the other repositories of the target
+ * registry that name it, for cross-repository mounts) is resolved here from
+ * the records; the image worker (push, in daemon/worker/push.c) sends it
+ * with Docker's push progress stream. The pushed digest becomes a RepoDigest.
  */
 #pragma once
 

@@ -1,12 +1,16 @@
 #include "registry-layer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,46 +20,38 @@
 #define PROGRESS_NS (100 * 1000 * 1000)
 #define PIPE_BUFFER (1024 * 1024)
 
-/* The chainIDs being fetched right now, so a second pull waits instead of fetching again. */
-static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t busy_changed = PTHREAD_COND_INITIALIZER;
-static char **busy;
-static size_t n_busy;
-
-static ssize_t busy_find(const char *chain) {
-        for (size_t i = 0; i < n_busy; i++)
-                if (strcmp(busy[i], chain) == 0)
-                        return (ssize_t) i;
-        return -1;
+/*
+ * One fetch of a chainID at a time, across the threads of a pull and the
+ * workers of concurrent pulls: a flock on tmp/pull-<hex>.lock. The holder
+ * unlinks the file as it lets go, so a waiter that wakes up holding a lock
+ * on a file no longer in the directory tries again.
+ */
+static int busy_claim(struct layer_store *ls, const char *path, const char *chain, int *ret_fd,
+                      struct ctrd_error *err) {
+        for (;;) {
+                _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+                struct stat held, named;
+                if (fd < 0)
+                        return ctrd_error_sys(err, errno, "opening '%s'", path);
+                while (flock(fd, LOCK_EX) < 0)
+                        if (errno != EINTR)
+                                return ctrd_error_sys(err, errno, "locking '%s'", path);
+                if (fstat(fd, &held) < 0)
+                        return ctrd_error_sys(err, errno, "checking '%s'", path);
+                if (stat(path, &named) < 0 || named.st_ino != held.st_ino || named.st_dev != held.st_dev)
+                        continue;
+                if (layer_store_exists(ls, chain)) {
+                        unlink(path);
+                        return 0;
+                }
+                *ret_fd = TAKE_FD(fd);
+                return 1;
+        }
 }
 
-/* Waits until nobody fetches chain; then claims it (true) unless it is stored by now (false). */
-static int busy_claim(struct layer_store *ls, const char *chain) {
-        int r = 1;
-        pthread_mutex_lock(&busy_lock);
-        while (busy_find(chain) >= 0)
-                pthread_cond_wait(&busy_changed, &busy_lock);
-        if (layer_store_exists(ls, chain))
-                r = 0;
-        else {
-                char **n = reallocarray(busy, n_busy + 1, sizeof(char *));
-                if (n)
-                        busy = n;
-                r = n && (busy[n_busy] = strdup(chain)) ? (n_busy++, 1) : -ENOMEM;
-        }
-        pthread_mutex_unlock(&busy_lock);
-        return r;
-}
-
-static void busy_release(const char *chain) {
-        pthread_mutex_lock(&busy_lock);
-        ssize_t i = busy_find(chain);
-        if (i >= 0) {
-                free(busy[i]);
-                busy[i] = busy[--n_busy];
-        }
-        pthread_cond_broadcast(&busy_changed);
-        pthread_mutex_unlock(&busy_lock);
+static void busy_release(const char *path, int fd) {
+        unlink(path);
+        safe_close(fd);
 }
 
 /* The download half: registry → hash, count → socket. */
@@ -174,15 +170,19 @@ static int fetch_and_unpack(const struct registry_layer_job *job, struct layer_s
 int registry_layer_pull(const struct registry_layer_job *job, struct layer_store_result *ret,
                         struct ctrd_error *err) {
         char chain[DIGEST_STR_LEN + 1];
+        _cleanup_free_ char *lock = NULL;
+        int fd = -EBADF;
         if (digest_chain_id(job->parent_chain, job->diff_id, chain) < 0)
                 return ctrd_error_set(err, EINVAL, "invalid diffID %s", job->diff_id);
-        int r = busy_claim(job->layers, chain);
+        if (asprintf(&lock, "%s/tmp/pull-%s.lock", layer_store_root(job->layers), digest_hex(chain)) < 0)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        int r = busy_claim(job->layers, lock, chain, &fd, err);
         if (r < 0)
-                return ctrd_error_set(err, -r, "out of memory");
+                return ctrd_error_wrap(err, "pulling layer %s", job->blob->digest);
         if (r == 0)
                 return layer_store_info(job->layers, chain, ret, err);
         r = fetch_and_unpack(job, ret, err);
-        busy_release(chain);
+        busy_release(lock, fd);
         if (r < 0)
                 return ctrd_error_wrap(err, "pulling layer %s", job->blob->digest);
         return 0;

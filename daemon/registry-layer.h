@@ -6,8 +6,8 @@
  * stream ends; a layer whose bytes were not what the manifest promised is
  * removed again, so a failed pull keeps nothing.
  *
- * Concurrent pulls of the same layer (same chainID) in this process wait
- * for each other: the layer is downloaded once.
+ * Concurrent pulls of the same layer (same chainID), in this image worker
+ * or another, wait for each other: the layer is downloaded once.
  */
 #pragma once
 

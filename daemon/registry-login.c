@@ -5,13 +5,9 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "macro.h"
+#include "daemon/registry-job.h"
 
 struct login_job {
-        uv_work_t work;
-        struct registry_client *client;
-        struct ctrd_error err;
-        int r;
         registry_login_done_fn done;
         void *userdata;
 };
@@ -29,40 +25,33 @@ char *registry_login_host(const char *server) {
         return strndup(s, n);
 }
 
-static void login_work(uv_work_t *w) {
-        struct login_job *j = container_of(w, struct login_job, work);
-        j->r = registry_ping(j->client, &j->err);
-}
-
-static void login_after(uv_work_t *w, int status) {
-        struct login_job *j = container_of(w, struct login_job, work);
-        if (j->r >= 0 && status < 0)
-                j->r = ctrd_error_set(&j->err, -status, "the login was cancelled");
-        j->done(j->r, &j->err, j->userdata);
-        registry_client_free(j->client);
+static void login_done(int r, const struct ctrd_error *err, json_t *result, void *userdata) {
+        struct login_job *j = userdata;
+        (void) result;
+        j->done(r, err, j->userdata);
         free(j);
 }
 
-int registry_login_start(uv_loop_t *loop, const struct registry_options *opts, const char *server,
-                         const struct registry_creds *creds, registry_login_done_fn done,
-                         void *userdata, struct ctrd_error *err) {
+int registry_login_start(struct image_service *svc, const struct registry_options *opts,
+                         const char *server, const struct registry_creds *creds,
+                         registry_login_done_fn done, void *userdata, struct ctrd_error *err) {
         _cleanup_free_ char *host = registry_login_host(server);
+        if (!host)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        if (!*host)
+                return ctrd_error_set(err, EINVAL, "invalid registry address '%s'", server);
+        json_auto_t *request = registry_job_request(opts, creds);
         struct login_job *j = calloc(1, sizeof(*j));
-        if (!j || !host) {
+        if (!j || !request || json_object_set_new(request, "Host", json_string(host)) < 0) {
                 free(j);
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         }
-        if (!*host) {
-                free(j);
-                return ctrd_error_set(err, EINVAL, "invalid registry address '%s'", server);
-        }
         *j = (struct login_job) { .done = done, .userdata = userdata };
-        int r = registry_client_new(opts, host, "", creds, &j->client, err);
-        if (r >= 0 && (r = uv_queue_work(loop, &j->work, login_work, login_after)) < 0)
-                ctrd_error_set(err, -r, "queueing the login");
-        if (r < 0) {
-                registry_client_free(j->client);
+        struct image_worker_job job = {
+                .verb = "login", .request = request, .data_fd = -1, .done = login_done, .userdata = j,
+        };
+        int r = image_service_run_worker(svc, &job, err);
+        if (r < 0)
                 free(j);
-        }
         return r;
 }

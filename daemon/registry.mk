@@ -1,17 +1,16 @@
-# The registry client and pull (issue 8).
+# The registry client and pull (issue 8). The daemon keeps what needs no
+# libcurl: credentials, manifest and platform parsing, and the jobs' prepare
+# and record halves; the client (registry-client.c and the files it uses) is
+# the image worker's (daemon/worker/worker.mk).
 daemon_libctrd_engine_a_SOURCES += \
 	daemon/registry-auth.c daemon/registry-auth.h \
 	daemon/registry-manifest.c daemon/registry-manifest.h \
-	daemon/registry-client.c daemon/registry-client.h daemon/registry-internal.h \
-	daemon/registry-http.c daemon/registry-token.c \
-	daemon/registry-layer.c daemon/registry-layer.h \
+	daemon/registry-client.h \
+	daemon/registry-job.c daemon/registry-job.h \
 	daemon/registry-login.c daemon/registry-login.h \
-	daemon/registry-upload.c daemon/registry-upload.h \
-	daemon/registry-progress.c daemon/registry-progress.h \
 	daemon/registry-distribution.c daemon/registry-distribution.h \
 	daemon/image-pull.c daemon/image-pull.h \
 	daemon/image-push.c daemon/image-push.h
-daemon_libctrd_engine_a_CFLAGS += $(CURL_CFLAGS)
 
 
 INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail.sh \

@@ -23,6 +23,10 @@ static const struct {
         const char *verb;
         worker_verb_fn fn;
 } verbs[] = {
+        { "pull", worker_pull },
+        { "push", worker_push },
+        { "login", worker_login },
+        { "distribution", worker_distribution },
         { "import", worker_import },
 };
 

@@ -30,5 +30,11 @@ void worker_progress(json_t *m);
 /* The final line: {"result": r} or {"error": {...}}. Returns 0 or -errno (stdout gone). */
 int worker_answer(json_t *result, const struct ctrd_error *err);
 
+int worker_pull(struct worker_ctx *ctx, json_t *request, json_t **ret_result, struct ctrd_error *err);
+int worker_push(struct worker_ctx *ctx, json_t *request, json_t **ret_result, struct ctrd_error *err);
+int worker_login(struct worker_ctx *ctx, json_t *request, json_t **ret_result, struct ctrd_error *err);
+int worker_distribution(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
+                        struct ctrd_error *err);
+
 int worker_import(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
                   struct ctrd_error *err);

@@ -4,6 +4,13 @@ noinst_LIBRARIES += daemon/worker/libctrd-imagework.a
 daemon_worker_libctrd_imagework_a_SOURCES = \
 	daemon/layer-unpack.c daemon/layer-unpack.h \
 	daemon/layer-extract.c daemon/layer-extract.h \
+	daemon/registry-client.c daemon/registry-internal.h \
+	daemon/registry-http.c daemon/registry-token.c \
+	daemon/registry-layer.c daemon/registry-layer.h \
+	daemon/registry-upload.c daemon/registry-upload.h \
+	daemon/worker/registry.c daemon/worker/registry.h \
+	daemon/worker/pull.c daemon/worker/push.c \
+	daemon/worker/login.c daemon/worker/distribution.c \
 	daemon/layer-store-unpack.c \
 	daemon/worker/worker.h daemon/worker/output.c \
 	daemon/worker/import.c
