@@ -71,7 +71,7 @@ void api_handle_container_attach(struct api_request *req) {
         a->in = ctrd_parse_query_bool(api_request_query(req, "stdin"));
         a->out = ctrd_parse_query_bool(api_request_query(req, "stdout"));
         a->err = ctrd_parse_query_bool(api_request_query(req, "stderr"));
-        bool tty = json_is_true(json_object_get(c->config, "Tty"));
+        bool tty = json_is_true(json_object_get(ctr_config(c), "Tty"));
         /*
          * docker run starts the container as soon as it has the 101: a created
          * container must hold the client before that start, so it joins at once

@@ -57,7 +57,7 @@ static bool match_name(struct ctr *c, const char *v) {
 }
 
 static bool match_label(struct ctr *c, const char *v) {
-        json_t *labels = json_object_get(c->config, "Labels");
+        json_t *labels = json_object_get(ctr_config(c), "Labels");
         const char *eq = strchr(v, '=');
         if (!eq)
                 return json_object_get(labels, v) != NULL;

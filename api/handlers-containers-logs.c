@@ -255,7 +255,7 @@ void api_handle_container_logs(struct api_request *req) {
         }
         l->engine = api_request_engine(req);
         snprintf(l->id, sizeof(l->id), "%s", c->rec.id);
-        l->tty = json_is_true(json_object_get(c->config, "Tty"));
+        l->tty = json_is_true(json_object_get(ctr_config(c), "Tty"));
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s-json.log", c->dir, c->rec.id);
         r = log_reader_open(path, &l->reader, &err);

@@ -340,13 +340,13 @@ void api_handle_container_prune(struct api_request *req) {
                 struct ctr *next = c->next;
                 bool keep = ctr_is_running(c) || c->busy || c->restart ||
                             strcmp(c->rec.state, "removing") == 0;
+                json_t *have_labels = labels ? json_object_get(ctr_config(c), "Labels") : NULL, *v;
                 const char *k;
-                json_t *v;
                 json_object_foreach(labels, k, v) {
                         const char *eq = strchr(k, '=');
                         char key[256];
                         snprintf(key, sizeof(key), "%.*s", eq ? (int) (eq - k) : (int) strlen(k), k);
-                        const char *have = json_string_value(json_object_get(json_object_get(c->config, "Labels"), key));
+                        const char *have = json_string_value(json_object_get(have_labels, key));
                         if (!have || (eq && strcmp(have, eq + 1) != 0))
                                 keep = true;
                 }

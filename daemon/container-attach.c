@@ -36,7 +36,7 @@ int ctr_attach(struct ctr *c, int client_fd, bool in, bool out, bool err_stream,
         _cleanup_close_ int ctl = ctr_ops_connect(c, SHIM_CALL_TIMEOUT_MS, err);
         if (ctl < 0)
                 return ctrd_error_wrap(err, "attaching to %s", c->rec.id);
-        bool stdin_once = json_is_true(json_object_get(c->config, "StdinOnce"));
+        bool stdin_once = json_is_true(json_object_get(ctr_config(c), "StdinOnce"));
         int r = ctrd_shim_attach(ctl, fd, in, out, err_stream, stdin_once, err);
         if (r < 0)
                 return ctrd_error_wrap(err, "attaching to %s", c->rec.id);

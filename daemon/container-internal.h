@@ -19,6 +19,13 @@ void ctr_unlink_free(struct ctr *c);
 int ctr_from_record(struct ctrd_engine *e, struct store_container *rec, struct ctr **ret,
                     struct ctrd_error *err);
 
+/*
+ * Drops c's parsed trees (ctr_config(), ctr_host()) now rather than when the
+ * loop blocks: for loops over many containers (load, list), so the heap
+ * never holds every tree at once. Only where no pointer into them is held.
+ */
+void ctr_parsed_release(struct ctr *c);
+
 /* Starts watching a running container's shim for its exit (ctr-run.c). */
 int ctr_watch(struct ctr *c, struct ctrd_error *err);
 

@@ -85,7 +85,7 @@ void ctr_ops_after_kill(struct ctr *c, int signo) {
                 return;
         /* dockerd thaws for SIGKILL, for the configured stop signal, and for any signal
          * when none is configured; other signals stay pending until an unpause. */
-        const char *cfg = ctr_json_str(c->config, "StopSignal", "");
+        const char *cfg = ctr_json_str(ctr_config(c), "StopSignal", "");
         if (signo != SIGKILL && *cfg && signal_from_string(cfg) != signo)
                 return;
         if (freeze(c, false, &err) < 0 || set_paused(c, false, &err) < 0)

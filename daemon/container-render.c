@@ -23,9 +23,9 @@ static json_t *process_words(struct ctr *c) {
         json_t *words = json_array();
         size_t i;
         json_t *v;
-        json_array_foreach(json_object_get(c->config, "Entrypoint"), i, v)
+        json_array_foreach(json_object_get(ctr_config(c), "Entrypoint"), i, v)
                 json_array_append(words, v);
-        json_array_foreach(json_object_get(c->config, "Cmd"), i, v)
+        json_array_foreach(json_object_get(ctr_config(c), "Cmd"), i, v)
                 json_array_append(words, v);
         return words;
 }
@@ -87,10 +87,10 @@ json_t *ctr_inspect_json(struct ctr *c) {
                 "ProcessLabel", "",
                 "AppArmorProfile", "",
                 "ExecIDs",
-                "HostConfig", c->host,
+                "HostConfig", ctr_host(c),
                 "GraphDriver", "Name", c->engine->images->driver->name, "Data", "MergedDir", rootfs,
                 "Mounts",
-                "Config", c->config,
+                "Config", ctr_config(c),
                 "NetworkSettings", net_container_settings_json(c, true));
         json_decref(words);
         return o;
@@ -148,7 +148,7 @@ static json_t *list_json(struct ctr *c, const char *status) {
         char name[300];
         snprintf(name, sizeof(name), "/%s", c->rec.name);
         _cleanup_free_ char *command = command_string(c);
-        json_t *labels = json_object_get(c->config, "Labels");
+        json_t *labels = json_object_get(ctr_config(c), "Labels");
         labels = json_is_object(labels) ? json_incref(labels) : json_object();
         return json_pack("{s:s, s:[s], s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:s, s:{s:s}, s:o, s:[]}",
                          "Id", c->rec.id,
@@ -161,7 +161,7 @@ static json_t *list_json(struct ctr *c, const char *status) {
                          "Labels", labels,
                          "State", c->rec.state,
                          "Status", status,
-                         "HostConfig", "NetworkMode", ctr_json_str(c->host, "NetworkMode", "default"),
+                         "HostConfig", "NetworkMode", ctr_json_str(ctr_host(c), "NetworkMode", "default"),
                          "NetworkSettings", net_container_settings_json(c, false),
                          "Mounts");
 }
@@ -171,6 +171,8 @@ static json_t *list_json(struct ctr *c, const char *status) {
 #define STATUS_MARK_JSON "\"\\u0001status\\u0001\""
 
 static int list_render(struct ctr *c) {
+        if (!ctr_config(c) || !ctr_host(c))
+                return -ENOMEM;
         json_t *o = list_json(c, STATUS_MARK);
         char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
@@ -204,9 +206,19 @@ static int buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n
         return 0;
 }
 
+/* Renders c's entry when stale; trees parsed only for it go at once (a list renders them all). */
+static int entry_fresh(struct ctr *c) {
+        if (c->list_generation == c->engine->containers.generation && c->list_text)
+                return 0;
+        bool had_trees = c->parsed_config || c->parsed_host;
+        int r = list_render(c);
+        if (!had_trees)
+                ctr_parsed_release(c);
+        return r;
+}
+
 static int entry_append(struct ctr *c, char **buf, size_t *len, size_t *cap) {
-        if ((c->list_generation != c->engine->containers.generation || !c->list_text) &&
-            list_render(c) < 0)
+        if (entry_fresh(c) < 0)
                 return -ENOMEM;
         /* Status texts are plain ASCII words and digits: nothing to escape. */
         char status[128];

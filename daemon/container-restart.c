@@ -19,9 +19,12 @@ struct ctr_restart {
         struct ctr *c;
 };
 
+static json_t *policy(struct ctr *c) {
+        return json_object_get(ctr_host(c), "RestartPolicy");
+}
+
 static const char *policy_name(struct ctr *c) {
-        json_t *rp = json_object_get(c->host, "RestartPolicy");
-        const char *n = json_string_value(json_object_get(rp, "Name"));
+        const char *n = json_string_value(json_object_get(policy(c), "Name"));
         return n && *n ? n : "no";
 }
 
@@ -33,8 +36,7 @@ bool ctr_restart_wanted(struct ctr *c) {
                 return true;
         if (strcmp(name, "on-failure") != 0 || c->rec.exit_code == 0)
                 return false;
-        json_int_t max = json_integer_value(json_object_get(json_object_get(c->host, "RestartPolicy"),
-                                                            "MaximumRetryCount"));
+        json_int_t max = json_integer_value(json_object_get(policy(c), "MaximumRetryCount"));
         return max <= 0 || c->rec.restart_count < max;
 }
 
@@ -118,20 +120,25 @@ void ctr_restart_cancel(struct ctr *c) {
         ctr_save(c, NULL);
 }
 
+static void start_on_boot(struct ctr *c) {
+        const char *name = policy_name(c);
+        bool start = strcmp(name, "always") == 0 ||
+                     (strcmp(name, "unless-stopped") == 0 && !c->rec.manually_stopped);
+        if (!start)
+                return;
+        if (strcmp(c->rec.state, "restarting") == 0)
+                ctr_set_state(c, "exited");
+        struct ctrd_error err = { 0 };
+        log_info("container %s: starting it again (restart policy %s)", c->rec.id, name);
+        if (ctr_start(c, NULL, NULL, &err) < 0)
+                log_warning("container %s: %s", c->rec.id, err.msg);
+}
+
 void ctr_restart_on_boot(struct ctrd_engine *e) {
         for (struct ctr *c = e->containers.list; c; c = c->next) {
                 if (ctr_is_running(c) || strcmp(c->rec.state, "created") == 0)
                         continue;
-                const char *name = policy_name(c);
-                bool start = strcmp(name, "always") == 0 ||
-                             (strcmp(name, "unless-stopped") == 0 && !c->rec.manually_stopped);
-                if (!start)
-                        continue;
-                if (strcmp(c->rec.state, "restarting") == 0)
-                        ctr_set_state(c, "exited");
-                struct ctrd_error err = { 0 };
-                log_info("container %s: starting it again (restart policy %s)", c->rec.id, name);
-                if (ctr_start(c, NULL, NULL, &err) < 0)
-                        log_warning("container %s: %s", c->rec.id, err.msg);
+                start_on_boot(c);
+                ctr_parsed_release(c);
         }
 }

@@ -165,7 +165,7 @@ static void on_container_exit(int r, const struct ctrd_shim_exit *ex, const stru
                 return;
         }
         /* A pending forced removal frees c inside run_ops: decide before, touch nothing after. */
-        bool auto_remove = json_is_true(json_object_get(c->host, "AutoRemove")) &&
+        bool auto_remove = json_is_true(json_object_get(ctr_host(c), "AutoRemove")) &&
                            !c->removal_pending;
         run_ops(c, 0, NULL);
         if (auto_remove && ctr_remove(c, false, NULL, NULL, &serr) < 0)
@@ -194,9 +194,9 @@ static int start_failure_code(int r) {
 static void docker_start_error(struct ctr *c, int r, const struct ctrd_error *serr,
                                struct ctrd_error *out) {
         const char *msg = serr && serr->msg[0] ? serr->msg : "the container failed to start";
-        json_t *words = json_object_get(c->config, "Entrypoint");
+        json_t *words = json_object_get(ctr_config(c), "Entrypoint");
         if (json_array_size(words) == 0)
-                words = json_object_get(c->config, "Cmd");
+                words = json_object_get(ctr_config(c), "Cmd");
         const char *cmd = json_string_value(json_array_get(words, 0));
         bool exec_step = ctrd_startswith(msg, "exec");
         if (!cmd || !exec_step) {
@@ -245,7 +245,7 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
                         done(r, &derr, ud);
                 ctr_notify_waiters(c, CTR_WAIT_NEXT_EXIT);
                 /* docker run --rm waits for the removal even when the start failed. */
-                if (json_is_true(json_object_get(c->host, "AutoRemove")) &&
+                if (json_is_true(json_object_get(ctr_host(c), "AutoRemove")) &&
                     ctr_remove(c, false, NULL, NULL, &err) < 0)
                         log_error("container %s: automatic removal: %s", c->rec.id, err.msg);
                 return;
@@ -271,12 +271,13 @@ static void on_started(int r, pid_t pid, const struct ctrd_error *serr, void *us
 }
 
 static int write_bundle(struct ctr *c, const char *netns, struct ctrd_error *err) {
-        const char *hostname = ctr_json_str(c->config, "Hostname", "");
+        json_t *config = ctr_config(c), *host = ctr_host(c);
+        const char *hostname = ctr_json_str(config, "Hostname", "");
         char short_id[13];
         snprintf(short_id, sizeof(short_id), "%.12s", c->rec.id);
         if (!*hostname)
                 hostname = short_id;
-        int r = ctr_files_write(c->dir, hostname, c->host, err);
+        int r = ctr_files_write(c->dir, hostname, host, err);
         if (r < 0)
                 return r;
 
@@ -287,7 +288,7 @@ static int write_bundle(struct ctr *c, const char *netns, struct ctrd_error *err
             asprintf(&cg, "%s/%s", c->engine->cgroup_parent, c->rec.id) < 0 ||
             asprintf(&path, "%s/config.json", c->dir) < 0)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
-        const char *mode = ctr_json_str(c->host, "NetworkMode", "default");
+        const char *mode = ctr_json_str(host, "NetworkMode", "default");
         struct ctr_spec_input in = {
                 .id = c->rec.id, .rootfs = rootfs, .cgroups_path = cg,
                 .volumes_root = c->engine->volumes_root,
@@ -295,7 +296,7 @@ static int write_bundle(struct ctr *c, const char *netns, struct ctrd_error *err
                 .netns_path = netns, .host_network = strcmp(mode, "host") == 0,
         };
         json_t *spec = NULL;
-        r = ctr_spec_build(c->config, c->host, &in, &spec, err);
+        r = ctr_spec_build(config, host, &in, &spec, err);
         if (r < 0)
                 return r;
         text = json_dumps(spec, JSON_COMPACT);
@@ -321,7 +322,7 @@ static int prepare_run_dir(struct ctr *c, struct ctrd_error *err) {
 
 /* HostConfig.LogConfig.Config max-size / max-file (validated at create). */
 static void log_rotation(struct ctr *c, uint64_t *ret_size, unsigned *ret_files) {
-        json_t *cfg = json_object_get(json_object_get(c->host, "LogConfig"), "Config");
+        json_t *cfg = json_object_get(json_object_get(ctr_host(c), "LogConfig"), "Config");
         const char *size = json_string_value(json_object_get(cfg, "max-size"));
         const char *files = json_string_value(json_object_get(cfg, "max-file"));
         int64_t v;
@@ -338,6 +339,10 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
         if (strcmp(c->rec.state, "dead") == 0 || strcmp(c->rec.state, "removing") == 0)
                 return ctrd_error_set(err, EINVAL, "cannot start container %s: it is %s",
                                       c->rec.id, c->rec.state);
+        /* Parsed here, the trees stay for the rest of this callback. */
+        if (!ctr_config(c) || !ctr_host(c))
+                return ctrd_error_set(err, ENOMEM, "starting container %s: out of memory reading its "
+                                      "configuration", c->rec.id);
         _cleanup_free_ char *netns = NULL;
         int r = net_container_attach(c, &netns, err);
         if (r >= 0)
@@ -366,7 +371,7 @@ int ctr_start(struct ctr *c, ctr_done_fn done, void *userdata, struct ctrd_error
                 .run_dir = c->run_dir, .log_path = log_path,
                 .log_max_size = log_size, .log_max_files = log_files,
                 .seccomp_cache = c->engine->seccomp_cache,
-                .open_stdin = json_is_true(json_object_get(c->config, "OpenStdin")),
+                .open_stdin = json_is_true(json_object_get(ctr_config(c), "OpenStdin")),
                 .n_attach = c->n_early_attach,
         };
         memcpy(so.attach, c->early_attach, sizeof(so.attach));
@@ -420,10 +425,10 @@ int ctr_stop(struct ctr *c, int timeout_s, ctr_done_fn done, void *userdata, str
         if (!ctr_is_running(c))
                 return -EALREADY;
         if (timeout_s < 0) {
-                json_t *t = json_object_get(c->config, "StopTimeout");
+                json_t *t = json_object_get(ctr_config(c), "StopTimeout");
                 timeout_s = json_is_integer(t) ? (int) json_integer_value(t) : DEFAULT_STOP_TIMEOUT_S;
         }
-        int signo = signal_from_string(ctr_json_str(c->config, "StopSignal", "SIGTERM"));
+        int signo = signal_from_string(ctr_json_str(ctr_config(c), "StopSignal", "SIGTERM"));
         if (signo < 0)
                 signo = SIGTERM;
         if (add_op(c, done, userdata) < 0)

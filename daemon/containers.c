@@ -32,7 +32,7 @@ int ctr_set_state(struct ctr *c, const char *state) {
 
 void ctr_event(struct ctr *c, const char *action, const char *extra_key, const char *extra_value) {
         json_t *attrs = json_object();
-        json_t *labels = json_object_get(c->config, "Labels");
+        json_t *labels = json_object_get(ctr_config(c), "Labels");
         if (json_is_object(labels))
                 json_object_update(attrs, labels);
         json_object_set_new(attrs, "name", json_string(c->rec.name));
@@ -64,6 +64,94 @@ void ctr_link(struct ctrd_engine *e, struct ctr *c) {
         e->containers.count++;
 }
 
+/*
+ * Why parse on demand and drop at the loop's prepare phase: each use is a
+ * short synchronous read (inspect, a list entry, a start, an event), so
+ * between callbacks nobody can hold a pointer into a tree; the prepare
+ * callback runs exactly then, before the loop blocks for I/O. Dropping there
+ * keeps the callers borrowing (no reference counting at ~50 call sites) and
+ * a start, which reads both trees a dozen times, parses each once. The
+ * manager keeps the containers with trees on a list, so the release is
+ * O(parsed), not O(containers).
+ */
+void ctr_parsed_release(struct ctr *c) {
+        struct ctr_manager *m = &c->engine->containers;
+        if (!c->parsed_config && !c->parsed_host)
+                return;
+        if (c->parsed_prev)
+                c->parsed_prev->parsed_next = c->parsed_next;
+        else
+                m->parsed = c->parsed_next;
+        if (c->parsed_next)
+                c->parsed_next->parsed_prev = c->parsed_prev;
+        c->parsed_prev = c->parsed_next = NULL;
+        json_decref(c->parsed_config);
+        json_decref(c->parsed_host);
+        c->parsed_config = c->parsed_host = NULL;
+}
+
+static void on_release(uv_prepare_t *h) {
+        struct ctr_manager *m = h->data;
+        while (m->parsed)
+                ctr_parsed_release(m->parsed);
+        uv_prepare_stop(h);
+}
+
+/* The cached tree in *slot, or text parsed; c goes on the parsed list with its first tree. */
+static json_t *parsed(struct ctr *c, json_t **slot, const char *text, const char *what) {
+        struct ctr_manager *m = &c->engine->containers;
+        if (*slot)
+                return *slot;
+        json_error_t jerr;
+        json_t *tree = json_loads(text, 0, &jerr);
+        if (!tree) {
+                log_error("container %s: parsing its stored %s: %s", c->rec.id, what, jerr.text);
+                return NULL;
+        }
+        if (!c->parsed_config && !c->parsed_host) {
+                c->parsed_prev = NULL;
+                c->parsed_next = m->parsed;
+                if (m->parsed)
+                        m->parsed->parsed_prev = c;
+                m->parsed = c;
+                if (m->release)
+                        uv_prepare_start(m->release, on_release);
+        }
+        *slot = tree;
+        return tree;
+}
+
+json_t *ctr_config(struct ctr *c) {
+        return parsed(c, &c->parsed_config, c->rec.config, "Config");
+}
+
+json_t *ctr_host(struct ctr *c) {
+        return parsed(c, &c->parsed_host, c->rec.host_config, "HostConfig");
+}
+
+static void on_release_closed(uv_handle_t *h) {
+        free(h);
+}
+
+static int release_init(struct ctrd_engine *e, struct ctrd_error *err) {
+        uv_prepare_t *h = calloc(1, sizeof(*h));
+        if (!h)
+                return ctrd_error_set(err, ENOMEM, "out of memory");
+        uv_prepare_init(e->loop, h);
+        /* Only ever started while trees are parsed: it must not keep the loop alive. */
+        uv_unref((uv_handle_t *) h);
+        h->data = &e->containers;
+        e->containers.release = h;
+        return 0;
+}
+
+static void release_close(struct ctr_manager *m) {
+        if (!m->release)
+                return;
+        uv_close((uv_handle_t *) m->release, on_release_closed);
+        m->release = NULL;
+}
+
 void ctr_unlink_free(struct ctr *c) {
         struct ctr_manager *m = &c->engine->containers;
         if (c->prev)
@@ -76,13 +164,18 @@ void ctr_unlink_free(struct ctr *c) {
         shim_watch_cancel(c->watch);
         ctr_restart_drop(c);
         ctr_early_attach_close(c);
+        ctr_parsed_release(c);
         store_container_clear(&c->rec);
-        json_decref(c->config);
-        json_decref(c->host);
         free(c->dir);
         free(c->run_dir);
         free(c->list_text);
         free(c);
+}
+
+static bool json_parses(const char *text) {
+        json_t *t = json_loads(text, 0, NULL);
+        json_decref(t);
+        return t != NULL;
 }
 
 int ctr_from_record(struct ctrd_engine *e, struct store_container *rec, struct ctr **ret,
@@ -91,18 +184,13 @@ int ctr_from_record(struct ctrd_engine *e, struct store_container *rec, struct c
         if (!c)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         c->engine = e;
-        c->config = json_loads(rec->config, 0, NULL);
-        c->host = json_loads(rec->host_config, 0, NULL);
-        if (!c->config || !c->host) {
-                json_decref(c->config);
-                json_decref(c->host);
+        /* Checked once here, so that a later parse can fail only for memory. Not
+         * kept: a load of N containers must not hold N trees at once. */
+        if (!json_parses(rec->config) || !json_parses(rec->host_config))
                 return ctrd_error_set(err, EPROTO, "container %s: stored configuration is not JSON",
                                       rec->id);
-        }
         if (asprintf(&c->dir, "%s/containers/%s", e->data_root, rec->id) < 0 ||
             asprintf(&c->run_dir, "%s/containers/%s", e->run_root, rec->id) < 0) {
-                json_decref(c->config);
-                json_decref(c->host);
                 free(c->dir);
                 return ctrd_error_set(err, ENOMEM, "out of memory");
         }
@@ -126,8 +214,12 @@ int ctr_manager_load(struct ctrd_engine *e, struct ctrd_error *err) {
         struct store_container *l = NULL;
         size_t n = 0;
         r = store_container_list(e->store, &l, &n, err);
-        if (r < 0)
+        if (r >= 0)
+                r = release_init(e, err);
+        if (r < 0) {
+                store_container_list_free(l, n);
                 return r;
+        }
         /* The list is newest first; link oldest first so the engine's list is newest first too. */
         for (size_t i = n; i-- > 0;) {
                 struct ctr *c = NULL;
@@ -155,6 +247,7 @@ void ctr_manager_free(struct ctrd_engine *e) {
         ctr_exec_forget(e, NULL);
         while (e->containers.list)
                 ctr_unlink_free(e->containers.list);
+        release_close(&e->containers);
 }
 
 int ctr_lookup(struct ctrd_engine *e, const char *name, struct ctr **ret, struct ctrd_error *err) {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <uv.h>
 
 #include "error.h"
 #include "shim-spawn.h"
@@ -42,8 +43,9 @@ struct ctr_waiter {
 struct ctr {
         struct ctrd_engine *engine;
         struct store_container rec;
-        json_t *config;                 /* parsed rec.config */
-        json_t *host;                   /* parsed rec.host_config */
+        json_t *parsed_config;          /* rec.config while in use: ctr_config() */
+        json_t *parsed_host;            /* rec.host_config while in use: ctr_host() */
+        struct ctr *parsed_prev, *parsed_next;  /* on the manager's parsed list while it has either */
         char *dir;                      /* DATA/containers/ID: bundle, files, log */
         char *run_dir;                  /* RUN/containers/ID: shim socket, pid, exit */
         struct shim_watch *watch;
@@ -69,6 +71,8 @@ struct ctr_manager {
         size_t count;
         struct ctr_exec *execs;         /* daemon/container-exec.h */
         uint64_t generation;            /* bumped by every change a list entry may show */
+        struct ctr *parsed;             /* the containers holding parsed trees */
+        uv_prepare_t *release;          /* drops them before the loop blocks again */
 };
 
 /* Loads every record and reconnects to the shims of running containers. */
@@ -112,6 +116,18 @@ int ctr_resize(struct ctr *c, unsigned rows, unsigned cols, struct ctrd_error *e
 /* Registers w (caller-owned until its callback ran or it was cancelled). */
 void ctr_wait(struct ctr *c, struct ctr_waiter *w);
 void ctr_wait_cancel(struct ctr *c, struct ctr_waiter *w);
+
+/*
+ * The container's Config and HostConfig, parsed from the record's text on
+ * first use and cached until the loop is about to block again (a container at
+ * rest holds only the text: the HostConfig tree alone is ~20 KiB, the text
+ * under 2 KB). Borrowed: valid within the current callback only. Nothing
+ * taken from them (a sub-object, a string) may be kept across a callback;
+ * copy what is needed later, or take a reference. NULL only when out of
+ * memory (the text was checked at load), logged.
+ */
+json_t *ctr_config(struct ctr *c);
+json_t *ctr_host(struct ctr *c);
 
 /* Docker's inspect object. */
 json_t *ctr_inspect_json(struct ctr *c);

@@ -62,10 +62,10 @@ int net_network_connect(struct ctrd_engine *e, const char *name, json_t *body,
         int r = find_container(e, body, &c, err);
         if (r < 0)
                 return r;
-        if (!net_mode_network(ctr_json_str(c->host, "NetworkMode", "default")))
+        if (!net_mode_network(ctr_json_str(ctr_host(c), "NetworkMode", "default")))
                 return ctrd_error_set(err, EINVAL, "container %s does not use its own network "
                                       "stack (NetworkMode %s)", c->rec.name,
-                                      ctr_json_str(c->host, "NetworkMode", ""));
+                                      ctr_json_str(ctr_host(c), "NetworkMode", ""));
         r = net_lookup(e, name, &n, err);
         if (r < 0)
                 return r;

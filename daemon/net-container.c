@@ -155,7 +155,7 @@ static int plug_endpoints(struct ctr *c, const char *netns, struct ctrd_error *e
 }
 
 int net_container_attach(struct ctr *c, char **ret_netns_path, struct ctrd_error *err) {
-        const char *mode = ctr_json_str(c->host, "NetworkMode", "default");
+        const char *mode = ctr_json_str(ctr_host(c), "NetworkMode", "default");
         *ret_netns_path = NULL;
         if (strcmp(mode, "host") == 0)
                 return 0;

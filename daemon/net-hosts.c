@@ -29,7 +29,7 @@ static void append_member(FILE *f, struct ctr *c, const struct store_endpoint *e
         char ip[NET_IP_STRLEN];
         net_format_ip(ep->ip, ip);
         fprintf(f, "%s\t%s", ip, c->rec.name);
-        const char *hn = ctr_json_str(c->config, "Hostname", "");
+        const char *hn = ctr_json_str(ctr_config(c), "Hostname", "");
         if (*hn && strcmp(hn, c->rec.name) != 0)
                 fprintf(f, " %s", hn);
         json_t *aliases = json_loads(ep->aliases, 0, NULL), *a;

@@ -121,7 +121,7 @@ static int save_ports(struct ctrd_engine *e, struct ctr *c, struct ctrd_error *e
 
 static int publish_all(struct ctrd_engine *e, struct ctr *c, uint32_t ip, json_t *saved,
                        struct ctrd_error *err) {
-        json_t *bindings = json_object_get(c->host, "PortBindings"), *list, *b;
+        json_t *bindings = json_object_get(ctr_host(c), "PortBindings"), *list, *b;
         const char *key;
         size_t i;
         int r = 0;
@@ -133,9 +133,9 @@ static int publish_all(struct ctrd_engine *e, struct ctr *c, uint32_t ip, json_t
                                 return r;
                 }
         }
-        if (!json_is_true(json_object_get(c->host, "PublishAllPorts")))
+        if (!json_is_true(json_object_get(ctr_host(c), "PublishAllPorts")))
                 return 0;
-        json_object_foreach(json_object_get(c->config, "ExposedPorts"), key, list) {
+        json_object_foreach(json_object_get(ctr_config(c), "ExposedPorts"), key, list) {
                 if (json_object_get(bindings, key))
                         continue;
                 r = publish_one(e, c, ip, key, NULL, NULL, saved, err);
@@ -186,7 +186,7 @@ json_t *net_ports_settings(struct ctrd_engine *e, struct ctr *c) {
         json_t *o = json_object(), *v;
         const char *key;
         /* Exposed but unpublished ports show as null, as in Docker. */
-        json_object_foreach(json_object_get(c->config, "ExposedPorts"), key, v)
+        json_object_foreach(json_object_get(ctr_config(c), "ExposedPorts"), key, v)
                 json_object_set_new(o, key, json_null());
         for (struct net_proxy *p = e->net->proxies; p; p = p->next) {
                 if (strcmp(p->ctr_id, c->rec.id) != 0)

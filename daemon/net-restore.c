@@ -88,6 +88,7 @@ void net_manager_restore(struct ctrd_engine *e) {
                 if (count > 0 && eps[0].ip && net_ports_publish(e, c, eps[0].ip, true, &err) < 0)
                         log_error("container %s: %s", c->rec.id, err.msg);
                 store_endpoint_list_free(eps, count);
+                ctr_parsed_release(c);
         }
 }
 

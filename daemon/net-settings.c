@@ -31,7 +31,7 @@ static json_t *endpoint_json(const struct store_network *n, const struct store_e
 
 /* The host and none networks show as an entry with no address, as in Docker. */
 static void add_mode_entry(struct ctr *c, json_t *nets) {
-        const char *mode = ctr_json_str(c->host, "NetworkMode", "default");
+        const char *mode = ctr_json_str(ctr_host(c), "NetworkMode", "default");
         struct store_network n;
         if ((strcmp(mode, "host") != 0 && strcmp(mode, "none") != 0) ||
             net_lookup(c->engine, mode, &n, NULL) < 0)
@@ -49,7 +49,7 @@ json_t *net_container_settings_json(struct ctr *c, bool full) {
         json_t *first = NULL;
         add_mode_entry(c, nets);
         /* Only a container with a stack of its own has endpoints: no query for the others. */
-        if (net_mode_network(ctr_json_str(c->host, "NetworkMode", "default")) &&
+        if (net_mode_network(ctr_json_str(ctr_host(c), "NetworkMode", "default")) &&
             store_endpoint_list(c->engine->store, NULL, c->rec.id, &eps, &count, NULL) >= 0) {
                 for (size_t i = 0; i < count; i++) {
                         struct store_network n;
