@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fs-util.h"
 #include "log.h"
 
 /* A worker's line longer than this is not one we wrote: the job fails. */
@@ -139,18 +140,13 @@ static int request_fd(json_t *request, struct ctrd_error *err) {
         _cleanup_free_ char *text = json_dumps(request, JSON_COMPACT);
         if (!text)
                 return ctrd_error_set(err, ENOMEM, "out of memory");
+        size_t len = strlen(text);
         _cleanup_close_ int fd = memfd_create("ctrd-image-request", MFD_CLOEXEC);
-        if (fd < 0)
-                return ctrd_error_sys(err, errno, "creating the image worker's request file");
-        size_t len = strlen(text), off = 0;
-        while (off < len) {
-                ssize_t n = write(fd, text + off, len - off);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return ctrd_error_sys(err, errno, "writing the image worker's request");
-                off += (size_t) n;
-        }
+        int r = fd >= 0 ? ctrd_write_all(fd, text, len) : -errno;
+        /* It may hold registry credentials. */
+        explicit_bzero(text, len);
+        if (r < 0)
+                return ctrd_error_sys(err, -r, "writing the image worker's request");
         if (lseek(fd, 0, SEEK_SET) < 0)
                 return ctrd_error_sys(err, errno, "rewinding the image worker's request");
         return TAKE_FD(fd);

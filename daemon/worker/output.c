@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fs-util.h"
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -19,18 +20,8 @@ static int write_line(json_t *line) {
                 return -ENOMEM;
         text = grown;
         text[len++] = '\n';
-        int r = 0;
         pthread_mutex_lock(&out_lock);
-        for (size_t off = 0; off < len; ) {
-                ssize_t n = write(STDOUT_FILENO, text + off, len - off);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        r = -errno;
-                        break;
-                }
-                off += (size_t) n;
-        }
+        int r = ctrd_write_all(STDOUT_FILENO, text, len);
         pthread_mutex_unlock(&out_lock);
         return r;
 }
