@@ -2,10 +2,9 @@
  * Load (docker load): an archive holding one or more images, either as
  * dockerd writes them (manifest.json + config + per-layer tars, legacy or
  * OCI-based) or as an OCI image layout (index.json + blobs/, as skopeo,
- * umoci and buildah write it). The archive is unpacked with the same
- * contained extractor as layers, so a hostile one cannot write outside its
- * temp dir; every config and layer is checked against its digest, and a
- * layer already stored (same chainID) is not extracted again.
+ * umoci and buildah write it). The image worker (worker/load.c) unpacks
+ * it, checks every config and layer against its digest and extracts the
+ * layers not stored yet; the images are recorded back on the loop.
  */
 #pragma once
 

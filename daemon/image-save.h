@@ -3,7 +3,8 @@
  * OCI tools such as skopeo (index.json + oci-layout) both load. Layers are
  * written as the exact tar streams their diffIDs name (kept compressed at
  * extraction), so every image keeps its ID across save and load. The
- * archive is built on the threadpool into an unlinked temp file, which the
+ * daemon gathers the images from the store; the image worker
+ * (worker/save.c) writes the archive into an unlinked temp file, which the
  * caller then streams out at the client's pace.
  */
 #pragma once

@@ -28,6 +28,8 @@ static const struct {
         { "login", worker_login },
         { "distribution", worker_distribution },
         { "import", worker_import },
+        { "load", worker_load },
+        { "save", worker_save },
 };
 
 static worker_verb_fn find_verb(const char *verb) {

@@ -38,3 +38,7 @@ int worker_distribution(struct worker_ctx *ctx, json_t *request, json_t **ret_re
 
 int worker_import(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
                   struct ctrd_error *err);
+int worker_load(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
+                struct ctrd_error *err);
+int worker_save(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
+                struct ctrd_error *err);

@@ -13,7 +13,8 @@ daemon_worker_libctrd_imagework_a_SOURCES = \
 	daemon/worker/login.c daemon/worker/distribution.c \
 	daemon/layer-store-unpack.c \
 	daemon/worker/worker.h daemon/worker/output.c \
-	daemon/worker/import.c
+	daemon/worker/import.c \
+	daemon/worker/load.c daemon/worker/save.c
 daemon_worker_libctrd_imagework_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(ARCHIVE_CFLAGS) \
 	$(CRYPTO_CFLAGS) $(CURL_CFLAGS)
 
