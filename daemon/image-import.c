@@ -30,6 +30,7 @@ static void import_done(int r, const struct ctrd_error *werr, json_t *result, vo
         if (r >= 0)
                 r = image_new_from_json(result, &img, &err);
         if (r >= 0 && j->ref) {
+                strv_free(img.refs);    /* the worker names none */
                 img.refs = calloc(2, sizeof(char *));
                 if (!img.refs || !(img.refs[0] = strdup(j->ref)))
                         r = ctrd_error_set(&err, ENOMEM, "out of memory");

@@ -20,17 +20,16 @@ daemon_libctrd_engine_a_SOURCES = \
 	daemon/container-attach.c \
 	daemon/container-exec.c daemon/container-exec.h
 daemon_libctrd_engine_a_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS) \
-	$(ARCHIVE_CFLAGS) $(CRYPTO_CFLAGS)
+	$(CRYPTO_CFLAGS)
 
 sbin_PROGRAMS += daemon/ctrd
 daemon_ctrd_SOURCES = daemon/main.c \
 	daemon/listen.c daemon/listen.h \
 	daemon/sd-notify.c daemon/sd-notify.h
 daemon_ctrd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE_CFLAGS)
-# TRANSITION: libctrd-imagework.a leaves the daemon once load, save, pull and push run in the worker.
-ENGINE_LIBS = daemon/libctrd-engine.a daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a \
-	store/libctrd-store.a lib/libctrd.a \
-	$(UV_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(MNL_LIBS) $(CURL_LIBS)
+# Neither libarchive nor libcurl: their users run in ctrd-image-worker (docs/image-worker.md).
+ENGINE_LIBS = daemon/libctrd-engine.a store/libctrd-store.a lib/libctrd.a \
+	$(UV_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(CRYPTO_LIBS) $(MNL_LIBS)
 daemon_ctrd_LDADD = api/libctrd-api.a $(ENGINE_LIBS) $(MHD_LIBS)
 
 include $(top_srcdir)/daemon/images.mk
