@@ -21,8 +21,14 @@ struct event_sub {
         struct event_sub *prev, *next;
 };
 
+/* A stored event as compact text, parsed again only when a client asks for the past. */
+struct event_rec {
+        int64_t time_ns;
+        char *text;
+};
+
 struct event_log {
-        json_t *ring[EVENTS_HISTORY_MAX];
+        struct event_rec ring[EVENTS_HISTORY_MAX];
         size_t next, count;
         struct event_sub *subs;
 };
