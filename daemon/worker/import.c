@@ -14,21 +14,6 @@
 #include "fs-util.h"
 #include "worker.h"
 
-static int strv_from_json(json_t *a, char ***ret) {
-        size_t i, n = json_array_size(a);
-        json_t *v;
-        char **l = calloc(n + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        json_array_foreach(a, i, v)
-                if (!json_is_string(v) || !(l[i] = strdup(json_string_value(v)))) {
-                        strv_free(l);
-                        return json_is_string(v) ? -ENOMEM : -EINVAL;
-                }
-        *ret = l;
-        return 0;
-}
-
 int worker_import(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
                   struct ctrd_error *err) {
         _cleanup_(image_new_clear) struct image_new img = { 0 };
@@ -39,7 +24,7 @@ int worker_import(struct worker_ctx *ctx, json_t *request, json_t **ret_result,
         struct timespec now;
         if (ctx->data_fd < 0)
                 return ctrd_error_set(err, EBADF, "import needs the archive on fd 3");
-        int r = strv_from_json(json_object_get(request, "Changes"), &changes);
+        int r = worker_strv(json_object_get(request, "Changes"), &changes);
         if (r < 0)
                 return ctrd_error_set(err, -r, "reading the changes of the request");
         r = layer_store_unpack(ctx->layers, ctx->data_fd, NULL, NULL, true, &layer, err);

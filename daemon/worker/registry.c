@@ -6,30 +6,16 @@
 #include <string.h>
 
 #include "cleanup.h"
-
-static int strv_from_json(json_t *a, char ***ret) {
-        size_t i, n = json_array_size(a);
-        json_t *v;
-        char **l = calloc(n + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        json_array_foreach(a, i, v)
-                if (!json_is_string(v) || !(l[i] = strdup(json_string_value(v)))) {
-                        strv_free(l);
-                        return json_is_string(v) ? -ENOMEM : -EINVAL;
-                }
-        *ret = l;
-        return 0;
-}
+#include "worker.h"
 
 int worker_registry_client(json_t *request, const char *domain, const char *repo,
                            struct registry_client **ret, struct ctrd_error *err) {
         json_t *reg = json_object_get(request, "Registry");
         _cleanup_strv_free_ char **mirrors = NULL, **insecure = NULL;
         struct registry_creds creds = { 0 };
-        int r = strv_from_json(json_object_get(reg, "Mirrors"), &mirrors);
+        int r = worker_strv(json_object_get(reg, "Mirrors"), &mirrors);
         if (r >= 0)
-                r = strv_from_json(json_object_get(reg, "Insecure"), &insecure);
+                r = worker_strv(json_object_get(reg, "Insecure"), &insecure);
         if (r < 0)
                 return ctrd_error_set(err, -r, "reading the registry options of the request");
         r = registry_creds_from_json(json_object_get(request, "Auth"), &creds, err);

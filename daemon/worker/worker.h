@@ -27,6 +27,9 @@ typedef int (*worker_verb_fn)(struct worker_ctx *ctx, json_t *request, json_t **
 /* From any thread: one {"progress": m} line, written whole. m is stolen (NULL is ignored). */
 void worker_progress(json_t *m);
 
+/* A JSON array of strings (or null/absent: empty) as a NULL-terminated list; -EINVAL otherwise. */
+int worker_strv(json_t *a, char ***ret);
+
 /* The final line: {"result": r} or {"error": {...}}. Returns 0 or -errno (stdout gone). */
 int worker_answer(json_t *result, const struct ctrd_error *err);
 

@@ -12,7 +12,7 @@ daemon_worker_libctrd_imagework_a_SOURCES = \
 	daemon/worker/pull.c daemon/worker/push.c \
 	daemon/worker/login.c daemon/worker/distribution.c \
 	daemon/layer-store-unpack.c \
-	daemon/worker/worker.h daemon/worker/output.c \
+	daemon/worker/worker.h daemon/worker/output.c daemon/worker/request.c \
 	daemon/worker/import.c \
 	daemon/worker/load.c daemon/worker/save.c
 daemon_worker_libctrd_imagework_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(ARCHIVE_CFLAGS) \
