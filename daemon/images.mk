@@ -20,7 +20,7 @@ daemon_libctrd_engine_a_SOURCES += \
 
 IMAGE_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS) $(JANSSON_CFLAGS)
 IMAGE_TEST_LIBS = daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a \
-	daemon/worker/libctrd-imagework.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
+	store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
 	$(CRYPTO_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(UV_LIBS) \
 	$(TEST_UNIT_LIBS)
 

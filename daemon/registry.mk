@@ -19,9 +19,8 @@ INTEGRATION_TESTS += tests/integration/pull-basic.sh tests/integration/pull-fail
 EXTRA_DIST += tests/integration/pull-lib.sh
 
 REGISTRY_TEST_CFLAGS = $(TEST_UNIT_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
-REGISTRY_TEST_LIBS = daemon/worker/libctrd-imagework.a daemon/libctrd-engine.a \
-	daemon/worker/libctrd-imagework.a store/libctrd-store.a lib/libctrd.a $(ARCHIVE_LIBS) \
-	$(CRYPTO_LIBS) $(JANSSON_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(CURL_LIBS) $(TEST_UNIT_LIBS)
+# The worker's library (daemon/worker/worker.mk) holds the registry client.
+REGISTRY_TEST_LIBS = $(IMAGE_TEST_LIBS) $(CURL_LIBS)
 
 UNIT_TESTS += tests/unit/test-registry-auth
 tests_unit_test_registry_auth_SOURCES = tests/unit/test-registry-auth.c
